@@ -1,0 +1,3 @@
+"""sqs-kms-lint: a static linter for the encryption at rest of AWS SQS queues."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,119 @@
+"""The command line: `sqs-kms-lint [PATH ...]`. Exit 0: clean; 1: findings at or above --fail-on;
+2: usage error, bad configuration, or an internal error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from dataclasses import replace
+from pathlib import Path
+
+from . import __version__
+from .config import ConfigError, load, settings_from
+from .discover import build_units, collect, read_text
+from .engine import SEVERITIES, SourceComments, all_rules, find_rule, run
+from .output import RENDERERS, render
+
+_FAIL_ON = (*SEVERITIES, "never")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sqs-kms-lint",
+        description="Lint the encryption at rest of AWS SQS queues in CloudFormation templates and raw AWS JSON.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    parser.add_argument("--format", "-f", choices=sorted(RENDERERS), default="text", help="output format")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument("--fail-on", choices=_FAIL_ON, help="lowest severity that makes the exit code 1")
+    parser.add_argument("--config", metavar="FILE", help="configuration file (default: .sqs-kms-lint.yaml)")
+    parser.add_argument("--account-id", metavar="ID", help="the account the templates deploy to")
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    parser.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE")
+    parser.add_argument("--list-rules", action="store_true", help="print the rules and exit")
+    parser.add_argument("--explain", metavar="RULE", help="print a rule's documentation and exit")
+    parser.add_argument("--no-color", action="store_true", help="never colour the text output")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return _main(args)
+    except ConfigError as error:
+        print(f"sqs-kms-lint: {error}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as error:
+        print(f"sqs-kms-lint: no such file or directory: {error.args[0]}", file=sys.stderr)
+        return 2
+    except Exception as error:  # an internal error: one line unless --debug
+        if args.debug:
+            traceback.print_exc()
+        print(f"sqs-kms-lint: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+
+
+def _main(args: argparse.Namespace) -> int:
+    if args.list_rules:
+        for rule in all_rules():
+            default = "off (opt-in)" if rule.opt_in else rule.severity
+            print(f"{rule.code}  {rule.name:<36} {default:<12} {rule.summary}")
+        return 0
+    if args.explain:
+        rule = find_rule(args.explain)
+        if rule is None:
+            print(f"sqs-kms-lint: unknown rule '{args.explain}' (see --list-rules)", file=sys.stderr)
+            return 2
+        print(f"# {rule.code} {rule.name} ({'off by default' if rule.opt_in else rule.severity})\n")
+        print(rule.doc.strip())
+        return 0
+
+    paths = args.paths or ["."]
+    first = Path(paths[0])
+    data, source = load(first if first.is_dir() else Path.cwd(), args.config)
+    settings = settings_from(data, source)
+    if args.fail_on:
+        settings = replace(settings, fail_on=args.fail_on)
+    if args.account_id:
+        settings = replace(settings, account_id=args.account_id)
+
+    files = collect(paths, settings.exclude)
+    units = build_units(files, settings.account_id)
+    shown_to_path = {f.shown: f.path for f, _ in files}
+    comments = SourceComments(lambda shown: read_text(shown_to_path[shown]) if shown in shown_to_path else None)
+    findings = sorted((f for unit in units for f in run(unit, settings, comments)), key=lambda f: f.sort_key())
+
+    if args.write_baseline:
+        recorded = sorted({f.fingerprint for f in findings if not f.suppressed})
+        Path(args.write_baseline).write_text(
+            json.dumps({"version": 1, "fingerprints": recorded}, indent=2) + "\n", "utf-8"
+        )
+    if args.baseline:
+        known = _read_baseline(args.baseline)
+        findings = [f for f in findings if f.fingerprint not in known]
+
+    color = args.output is None and args.format == "text" and not args.no_color and sys.stdout.isatty()
+    report = render(args.format, findings, color=color, files=len(files))
+    if args.output:
+        Path(args.output).write_text(report, "utf-8")
+    else:
+        sys.stdout.write(report)
+
+    if settings.fail_on == "never":
+        return 0
+    threshold = SEVERITIES.index(settings.fail_on)
+    failing = [f for f in findings if not f.suppressed and SEVERITIES.index(f.severity) >= threshold]
+    return 1 if failing else 0
+
+
+def _read_baseline(name: str) -> set[str]:
+    try:
+        data = json.loads(Path(name).read_text("utf-8"))
+        return set(data["fingerprints"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(f"{name}: not a baseline written by --write-baseline ({error})") from None

@@ -1,0 +1,106 @@
+"""Configuration: `.sqs-kms-lint.yaml` in the scanned root (or --config FILE), else `[tool.sqs-kms-lint]`
+in pyproject.toml; validated against schemas/config.schema.json, completed from the rule registry."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .engine import RuleSettings, Settings, all_rules, find_rule
+
+CONFIG_FILE = ".sqs-kms-lint.yaml"
+
+
+class ConfigError(Exception):
+    """An unreadable or invalid configuration (exit code 2)."""
+
+
+def schema() -> dict:
+    """The shipped schema with one `rules` entry per rule code and name, typed from the rule's options."""
+    base = json.loads(resources.files("sqs_kms_lint").joinpath("schemas/config.schema.json").read_text("utf-8"))
+    rule_entries = base["properties"]["rules"]["properties"]
+    for rule in all_rules():
+        options: dict[str, Any] = {"severity": {"$ref": "#/$defs/severity"}}
+        for option, default in rule.options.items():
+            options[option] = {"type": "integer", "minimum": 1} if default is None or isinstance(default, int) else {}
+        entry = {
+            "description": f"{rule.code} {rule.name}",
+            "oneOf": [
+                {"$ref": "#/$defs/severity"},
+                {"type": "object", "properties": options, "additionalProperties": False},
+            ],
+        }
+        rule_entries[rule.code] = entry
+        rule_entries[rule.name] = entry
+    return base
+
+
+def _toml(path: Path) -> dict | None:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ImportError:
+            return None
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    section = data.get("tool", {}).get("sqs-kms-lint")
+    return section if isinstance(section, dict) else None
+
+
+def load(root: Path, explicit: str | None = None) -> tuple[dict, str | None]:
+    """The raw configuration and where it came from (None: defaults)."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+    else:
+        path = root / CONFIG_FILE
+        if not path.is_file():
+            pyproject = root / "pyproject.toml"
+            section = _toml(pyproject) if pyproject.is_file() else None
+            return (section, str(pyproject)) if section is not None else ({}, None)
+    if path.suffix == ".toml":
+        return _toml(path) or {}, str(path)
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ConfigError(f"{path}: cannot read: {str(error).splitlines()[0]}") from None
+    return (data if data is not None else {}), str(path)
+
+
+def settings_from(data: Any, source: str | None = None) -> Settings:
+    where = source or "configuration"
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        error = errors[0]
+        path = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        message = error.message
+        if error.validator == "oneOf":
+            message = f"{error.instance!r} is not 'off', a severity, or a mapping of this rule's options"
+        raise ConfigError(f"{where}: {path}: {message}")
+    rules: dict[str, RuleSettings] = {}
+    for name, entry in (data.get("rules") or {}).items():
+        rule = find_rule(name)
+        assert rule is not None  # the schema admits known rules only
+        if isinstance(entry, str):
+            rules[rule.code] = RuleSettings(severity=entry)
+        else:
+            options = {k: v for k, v in entry.items() if k != "severity"}
+            rules[rule.code] = RuleSettings(severity=entry.get("severity"), options=options)
+    return Settings(
+        rules=rules,
+        require_cmk=bool(data.get("require-cmk", False)),
+        account_id=data.get("account-id"),
+        fail_on=data.get("fail-on", "warning"),
+        exclude=tuple(data.get("exclude", ())),
+    )

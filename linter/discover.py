@@ -1,0 +1,167 @@
+"""From the paths a user names to units: walk, classify each file by content, parse, group.
+
+A directory walk honours `.gitignore` files (git's own pattern semantics, via pathspec) and the config's
+`exclude`, skips `.git`, `.terraform` and `node_modules`, and never follows a symlink out of the root.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from .model import ParseError, Span, Unit
+from .parsers.aws_json import AwsJsonReader, document_kind
+from .parsers.cloudformation import is_template, parse_template
+from .parsers.located import DecodeError, decode_json, decode_yaml
+
+SKIPPED_DIRS = {".git", ".terraform", "node_modules"}
+YAML_SUFFIXES = {".yaml", ".yml", ".template"}
+JSON_SUFFIXES = {".json"}
+# Text that marks a file as meant for AWS, so that a syntax error in it is worth an SQK000.
+_IAC_MARKERS = ("AWSTemplateFormatVersion", "AWS::", '"KeyMetadata"', '"QueueArn"', '"QueueUrl"', '"Attributes"')
+_JSON_MARKERS = ("Resources", "Attributes", "KeyMetadata", "Policy", "Statement", "queues", "keys", "senders")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # where to read it
+    shown: str  # how findings name it: relative to the working directory when inside it
+
+
+def display_path(path: Path) -> str:
+    absolute = path.absolute()
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def walk(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
+    """The candidate files under `root`, in a stable order."""
+    root_real = root.resolve()
+    excluded = pathspec.GitIgnoreSpec.from_lines(list(exclude))
+    ignores: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+    for directory, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(directory)
+        gitignore = here / ".gitignore"
+        if gitignore.is_file():
+            try:
+                lines = gitignore.read_text("utf-8", errors="replace").splitlines()
+                ignores.append((here, pathspec.GitIgnoreSpec.from_lines(lines)))
+            except OSError:
+                pass
+
+        def ignored(path: Path, is_dir: bool) -> bool:
+            relative = path.relative_to(root).as_posix() + ("/" if is_dir else "")
+            if excluded.match_file(relative):
+                return True
+            for base, spec in ignores:
+                if base == path or base not in path.parents:
+                    continue
+                if spec.match_file(path.relative_to(base).as_posix() + ("/" if is_dir else "")):
+                    return True
+            return False
+
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in SKIPPED_DIRS and not (here / d).is_symlink() and not ignored(here / d, True)
+        )
+        for filename in sorted(filenames):
+            path = here / filename
+            if path.suffix.lower() not in YAML_SUFFIXES | JSON_SUFFIXES or ignored(path, False):
+                continue
+            if path.is_symlink() and root_real not in path.resolve().parents:
+                continue
+            yield path
+
+
+def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[tuple[SourceFile, bool]]:
+    """Files to lint, each with whether it came from a directory walk (loose raw JSON documents of one
+    directory then form one unit). A path that does not exist raises FileNotFoundError."""
+    found: list[tuple[SourceFile, bool]] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found.extend((SourceFile(p, display_path(p)), True) for p in walk(path, exclude))
+        elif path.is_file():
+            found.append((SourceFile(path, display_path(path)), False))
+        else:
+            raise FileNotFoundError(name)
+    return found
+
+
+def read_text(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def build_units(files: list[tuple[SourceFile, bool]], account: str | None = None) -> list[Unit]:
+    """Parse every file into units; a file that cannot be parsed becomes a unit holding its SQK000."""
+    units: list[Unit] = []
+    raw_by_directory: dict[str, tuple[Unit, AwsJsonReader]] = {}
+    for source, walked in files:
+        suffix = source.path.suffix.lower()
+        text = read_text(source.path)
+        if text is None:
+            data = _read_bytes(source.path)
+            if any(marker.encode() in data for marker in _IAC_MARKERS):
+                units.append(_broken(source, DecodeError("cannot read the file as UTF-8 text", 1)))
+            continue
+        if suffix in JSON_SUFFIXES:
+            if not any(marker in text for marker in _JSON_MARKERS):
+                continue
+            decode = decode_json
+        elif "AWSTemplateFormatVersion" in text or "Resources" in text:
+            decode = decode_yaml
+        else:
+            continue
+        try:
+            document = decode(text)
+        except DecodeError as error:
+            if any(marker in text for marker in _IAC_MARKERS):
+                units.append(_broken(source, error))
+            continue
+        if is_template(document):
+            unit = Unit(source.shown, [source.shown], account=account)
+            parse_template(document, source.shown, unit)
+            units.append(unit)
+            continue
+        kind = document_kind(document) if suffix in JSON_SUFFIXES else None
+        if kind is None:
+            continue
+        if kind == "snapshot" or not walked:
+            unit = Unit(source.shown, [source.shown], account=account)
+            reader = AwsJsonReader(unit)
+            reader.add(document, source.shown)
+            reader.finish()
+            units.append(unit)
+            continue
+        directory = Path(source.shown).parent.as_posix()
+        if directory not in raw_by_directory:
+            unit = Unit(directory, [], account=account)
+            raw_by_directory[directory] = (unit, AwsJsonReader(unit))
+            units.append(unit)
+        unit, reader = raw_by_directory[directory]
+        unit.files.append(source.shown)
+        reader.add(document, source.shown)
+    for _, reader in raw_by_directory.values():
+        reader.finish()
+    return units
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _broken(source: SourceFile, error: DecodeError) -> Unit:
+    unit = Unit(source.shown, [source.shown])
+    unit.errors.append(ParseError(Span(source.shown, error.line, error.column), error.message))
+    return unit

@@ -1,0 +1,227 @@
+"""The rule registry and the engine: rules report a resource or value, the engine stamps the rest.
+
+A rule module in `sqs_kms_lint.rules` documents itself in its docstring and exposes one generator
+decorated with `@rule(...)`. The registry discovers them; the rule list, `--list-rules`, `--explain`, the
+docs and SARIF's `rules[]` all read the same `Rule` objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .model import Resource, Span, Unit, Value
+
+SEVERITIES = ("note", "warning", "error")
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Options", "References")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str  # default severity when enabled
+    check: Callable[[Unit, Context], Iterable[Finding]]
+    doc: str
+    options: dict[str, Any] = field(default_factory=dict)  # option name -> default (its type is the default's)
+    opt_in: bool = False  # off unless the configuration turns it on
+    tags: tuple[str, ...] = ("security",)
+    precision: str = "high"  # SARIF: very-high, high, medium, low
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.name
+
+    def section(self, title: str) -> str:
+        """The body of one `## title` section of the rule's documentation."""
+        match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", self.doc, re.M | re.S)
+        return match.group(1).strip() if match else ""
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: str,
+    *,
+    options: dict[str, Any] | None = None,
+    opt_in: bool = False,
+    tags: tuple[str, ...] = ("security",),
+    precision: str = "high",
+) -> Callable[[Callable], Callable]:
+    """Register the decorated generator as rule `code`; its module docstring is the rule's doc."""
+
+    def decorate(check: Callable) -> Callable:
+        module = importlib.import_module(check.__module__)
+        check.rule = Rule(  # type: ignore[attr-defined]
+            code, name, severity, check, module.__doc__ or "", dict(options or {}), opt_in, tags, precision
+        )
+        return check
+
+    return decorate
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule module of `sqs_kms_lint.rules`, sorted by code."""
+    package = importlib.import_module("sqs_kms_lint.rules")
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for attribute in vars(module).values():
+            if isinstance(getattr(attribute, "rule", None), Rule):
+                found.append(attribute.rule)
+    return tuple(sorted(found, key=lambda r: r.code))
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    wanted = code_or_name.strip()
+    return next((r for r in all_rules() if wanted.upper() == r.code or wanted.lower() == r.name), None)
+
+
+@dataclass(frozen=True)
+class Related:
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: str
+    message: str
+    span: Span
+    resource: str = ""
+    related: tuple[Related, ...] = ()
+    fingerprint: str = ""
+    suppressed: bool = False
+    justification: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.span.file, self.span.line, self.span.column, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    severity: str | None = None  # None: the rule's default; "off": disabled
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the configuration says; the CLI builds it from `.sqs-kms-lint.yaml` and flags."""
+
+    rules: dict[str, RuleSettings] = field(default_factory=dict)  # by rule code
+    require_cmk: bool = False
+    account_id: str | None = None
+    fail_on: str = "warning"
+    exclude: tuple[str, ...] = ()
+
+    def severity(self, rule: Rule) -> str:
+        configured = self.rules.get(rule.code, RuleSettings()).severity
+        if configured is not None:
+            return configured
+        if rule.opt_in and not (rule.code == "SQK004" and self.require_cmk):
+            return "off"
+        return rule.severity
+
+    def options(self, rule: Rule) -> dict[str, Any]:
+        return {**rule.options, **self.rules.get(rule.code, RuleSettings()).options}
+
+
+class Context:
+    """What a rule sees besides the unit: its options, and `report`."""
+
+    def __init__(self, rule: Rule, options: dict[str, Any]) -> None:
+        self.rule = rule
+        self.options = options
+
+    def report(
+        self,
+        resource: Resource | None,
+        message: str,
+        at: Value | Span | None = None,
+        related: Iterable[tuple[Value | Span | Resource, str]] = (),
+    ) -> Finding:
+        """A finding on `at` (a value or span) when given, else on the resource."""
+        span = _span(at) if at is not None else resource.span if resource else None
+        if span is None:
+            raise ValueError(f"{self.rule.code}: a finding needs a place")
+        return Finding(
+            self.rule.code,
+            self.rule.name,
+            self.rule.severity,
+            message,
+            span,
+            resource.name if resource else "",
+            tuple(Related(_span(where), text) for where, text in related),
+        )
+
+
+def _span(where: Value | Span | Resource) -> Span:
+    return where if isinstance(where, Span) else where.span
+
+
+_IGNORE = re.compile(r"sqs-kms-lint:\s*ignore\s+([A-Za-z0-9_\-, ]+?)\s*(?:--\s*(.*?))?\s*$")
+
+
+class SourceComments:
+    """Inline suppressions (`# sqs-kms-lint: ignore SQK101 -- reason`), read once per file."""
+
+    def __init__(self, reader: Callable[[str], str | None]) -> None:
+        self.reader = reader
+        self.cache: dict[str, list[str]] = {}
+
+    def ignores(self, file: str, line: int) -> Iterator[tuple[set[str], str]]:
+        if file not in self.cache:
+            text = self.reader(file)
+            self.cache[file] = text.splitlines() if text else []
+        lines = self.cache[file]
+        for number in (line, line - 1):
+            if 1 <= number <= len(lines) and "sqs-kms-lint" in lines[number - 1]:
+                match = _IGNORE.search(lines[number - 1])
+                if match:
+                    names = {n.strip() for n in match.group(1).split(",") if n.strip()}
+                    yield names, (match.group(2) or "").strip()
+
+
+def run(unit: Unit, settings: Settings, comments: SourceComments | None = None) -> list[Finding]:
+    """Every finding of every enabled rule on `unit`, stamped, fingerprinted and sorted."""
+    resources = {r.name: r for r in unit.resources()}
+    findings: list[Finding] = []
+    for rule_ in all_rules():
+        severity = settings.severity(rule_)
+        if severity == "off":
+            continue
+        context = Context(rule_, settings.options(rule_))
+        for finding in rule_.check(unit, context):
+            finding = replace(finding, severity=severity)
+            resource = resources.get(finding.resource)
+            if resource is not None and {rule_.code, rule_.name} & resource.ignores:
+                finding = replace(finding, suppressed=True, justification="resource Metadata sqs-kms-lint ignore")
+            elif comments is not None:
+                for names, reason in comments.ignores(finding.span.file, finding.span.line):
+                    if {rule_.code, rule_.name} & names or "all" in names:
+                        finding = replace(finding, suppressed=True, justification=reason or "inline ignore")
+                        break
+            findings.append(finding)
+    return _fingerprinted(sorted(set(findings), key=Finding.sort_key))
+
+
+def _fingerprinted(findings: list[Finding]) -> list[Finding]:
+    """Fingerprints from what a finding is, not where: moving lines keeps them (a repeat gets its index)."""
+    seen: dict[str, int] = {}
+    stamped = []
+    for finding in findings:
+        basis = "|".join((finding.code, Path(finding.span.file).as_posix(), finding.resource, finding.message))
+        digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+        seen[digest] = seen.get(digest, 0) + 1
+        stamped.append(replace(finding, fingerprint=f"{digest}:{seen[digest]}"))
+    return stamped

@@ -1,0 +1,239 @@
+"""The one model every parser fills and every rule reads.
+
+Parsers resolve their format's quirks (CloudFormation intrinsics, HCL references, AWS CLI strings) into
+`Value`s; rules never learn which format they read. A `Value` knows whether it is known, the contents it
+may take (several under `Fn::If`), and where it was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+# The unit's own account / region when their literal value is not known (pseudo parameters,
+# `data.aws_caller_identity`). Two references to THIS_ACCOUNT are the same account; THIS_ACCOUNT and a
+# literal account ID may or may not be: rules that compare them stay silent.
+THIS_ACCOUNT = "{this-account}"
+THIS_REGION = "{this-region}"
+
+
+class _Absent:
+    """The content of a branch that removes the attribute (`AWS::NoValue`)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+
+
+class _Unknown:
+    """A part of a resolved structure whose value cannot be known offline."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Where something was written: 1-based lines and columns."""
+
+    file: str
+    line: int
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """A value AWS generates for a resource of the unit (a key's ID, a queue's ARN).
+
+    `kind` is "key", "alias", "queue" or another resource kind; None when the unit has no resource of that
+    name (a dangling reference). `attribute` is "id", "arn", "name" or "url".
+    """
+
+    kind: str | None
+    name: str
+    attribute: str
+
+
+@dataclass(frozen=True)
+class Value:
+    """An attribute as written: the contents it may take, whether they are known, and its span."""
+
+    options: tuple[Any, ...]
+    span: Span
+    known: bool = True
+
+    @classmethod
+    def of(cls, content: Any, span: Span) -> Value:
+        return cls((content,), span)
+
+    @classmethod
+    def unknown(cls, span: Span) -> Value:
+        return cls((), span, known=False)
+
+    @classmethod
+    def from_options(cls, options: list[Any] | None, span: Span) -> Value:
+        """A value from a resolver's options; None or any UNKNOWN option makes it unknown."""
+        if options is None or any(o is UNKNOWN for o in options):
+            return cls.unknown(span)
+        return cls(tuple(options), span)
+
+    def map(self, convert: Callable[[Any], Any]) -> Value:
+        """The same value with every content converted (ABSENT stays ABSENT)."""
+        return Value(tuple(o if o is ABSENT else convert(o) for o in self.options), self.span, self.known)
+
+    def every(self, predicate: Callable[[Any], bool]) -> bool:
+        """True when the value is known and every content it may take satisfies `predicate`."""
+        return self.known and bool(self.options) and all(predicate(o) for o in self.options)
+
+    def some(self, predicate: Callable[[Any], bool]) -> bool:
+        """True when at least one known content satisfies `predicate`."""
+        return any(predicate(o) for o in self.options)
+
+    @property
+    def single(self) -> Any:
+        """The content when known and unambiguous, else None."""
+        return self.options[0] if self.known and len(self.options) == 1 else None
+
+
+def is_set(value: Value | None) -> bool:
+    """The attribute is written and no branch removes it."""
+    return value is not None and value.every(lambda o: o is not ABSENT)
+
+
+@dataclass
+class Resource:
+    name: str  # logical ID, Terraform address, or ARN
+    span: Span  # its type line / block header
+    ignores: frozenset[str] = frozenset()  # rule codes or names suppressed by the resource's metadata
+
+
+@dataclass
+class Statement:
+    span: Span
+    sid: str | None = None
+    effect: str | None = None
+    principal: Any = None
+    not_principal: Any = None
+    action: Any = None
+    not_action: Any = None
+    resource: Any = None
+    not_resource: Any = None
+    condition: Any = None
+
+
+@dataclass
+class PolicyDocument:
+    span: Span
+    statements: list[Statement] = field(default_factory=list)
+    known: bool = True  # False when part of it could not be resolved
+
+
+@dataclass
+class Queue(Resource):
+    queue_name: Value | None = None
+    arn: str | None = None  # literal ARN when the input names the queue (raw JSON)
+    account: str | None = None
+    region: str | None = None
+    fifo: Value | None = None
+    content_based_deduplication: Value | None = None
+    deduplication_scope: Value | None = None
+    fifo_throughput_limit: Value | None = None
+    kms_key: Value | None = None
+    sqs_managed_sse: Value | None = None
+    reuse_period: Value | None = None
+    redrive_target: Value | None = None
+    # True for a description of an existing queue (raw JSON): there, no encryption attribute means none,
+    # while in a template it means the SSE-SQS default.
+    live: bool = False
+
+    def uses_kms(self) -> bool:
+        """Every branch sets a non-blank KmsMasterKeyId (or one we cannot see but know is written)."""
+        return is_set(self.kms_key) and (
+            self.kms_key is not None
+            and self.kms_key.every(lambda o: not (isinstance(o, str) and not o.strip()))
+        )
+
+    def is_fifo(self) -> bool:
+        return self.fifo is not None and self.fifo.every(lambda o: o is True)
+
+    def is_standard(self) -> bool:
+        """FifoQueue absent or false on every branch."""
+        return self.fifo is None or self.fifo.every(lambda o: o is False or o is ABSENT)
+
+
+@dataclass
+class Key(Resource):
+    key_id: str | None = None
+    arn: str | None = None
+    account: str | None = None
+    region: str | None = None
+    enabled: Value | None = None
+    key_state: Value | None = None
+    key_spec: Value | None = None
+    key_usage: Value | None = None
+    policy: Value | None = None  # content: PolicyDocument; None means AWS's default key policy
+    aliases: list[str] = field(default_factory=list)  # alias names ("alias/x") known to point here
+    aws_managed: bool = False
+
+
+@dataclass
+class Alias(Resource):
+    alias_name: Value | None = None
+    target: Value | None = None
+
+
+@dataclass
+class Sender(Resource):
+    """An AWS service that delivers to a queue (SNS subscription, EventBridge target, S3 notification)."""
+
+    service: str = ""  # service principal, e.g. "sns.amazonaws.com"
+    queue: Value | None = None
+    source_arn: Value | None = None
+
+
+@dataclass
+class IdentityPolicy(Resource):
+    principal: Value | None = None
+    document: PolicyDocument | None = None
+
+
+@dataclass
+class ParseError:
+    """A file that is IaC by extension or content and cannot be parsed (SQK000)."""
+
+    span: Span
+    message: str
+
+
+@dataclass
+class Unit:
+    """What one analysis sees at once: one template, one module, one plan, one snapshot."""
+
+    path: str
+    files: list[str] = field(default_factory=list)
+    account: str | None = None
+    region: str | None = None
+    queues: list[Queue] = field(default_factory=list)
+    keys: list[Key] = field(default_factory=list)
+    aliases: list[Alias] = field(default_factory=list)
+    senders: list[Sender] = field(default_factory=list)
+    identity_policies: list[IdentityPolicy] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+    # True when the input claims to list every key of its account (a snapshot with "keys"): a key
+    # reference in that account that matches none is then known to be missing.
+    lists_all_keys: bool = False
+
+    def resources(self) -> Iterator[Resource]:
+        yield from self.queues
+        yield from self.keys
+        yield from self.aliases
+        yield from self.senders
+        yield from self.identity_policies

@@ -1,0 +1,32 @@
+"""`path:line:col: SQK101 [warning] message (rule-name)` and a summary line."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..engine import Finding
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
+_RESET = "\033[0m"
+
+
+def render(findings: list[Finding], *, color: bool = False, files: int = 0) -> str:
+    shown = [f for f in findings if not f.suppressed]
+    lines = []
+    for finding in shown:
+        level = f"[{finding.severity}]"
+        if color:
+            level = f"{_COLORS.get(finding.severity, '')}{level}{_RESET}"
+        where = f"{finding.span.file}:{finding.span.line}:{finding.span.column}"
+        lines.append(f"{where}: {finding.code} {level} {finding.message} ({finding.name})")
+    counts = Counter(f.severity for f in shown)
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "note") if counts[s]]
+    suppressed = len(findings) - len(shown)
+    summary = f"{len(shown)} finding{'s' if len(shown) != 1 else ''}"
+    if parts:
+        summary += f" ({', '.join(parts)})"
+    summary += f" in {files} file{'s' if files != 1 else ''} checked"
+    if suppressed:
+        summary += f"; {suppressed} suppressed"
+    lines.append(summary + ".")
+    return "\n".join(lines) + "\n"
