@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"sqs-kms-lint: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
+        sys.stderr.close()
+        return 0
     except FileNotFoundError as error:
         print(f"sqs-kms-lint: no such file or directory: {error.args[0]}", file=sys.stderr)
         return 2

@@ -1,4 +1,58 @@
-"""A queue encrypted with SSE-SQS or the AWS managed key rather than a customer managed key."""
+"""Queue encrypted with SSE-SQS or the AWS managed key instead of a customer managed key.
+
+## What it does
+Off by default. When enabled, reports a queue that is encrypted but not with a customer managed
+KMS key: a queue using SSE-SQS (explicitly, or by leaving both `SqsManagedSseEnabled` and
+`KmsMasterKeyId` unset), or a queue whose `KmsMasterKeyId` is the AWS managed key for SQS
+(`alias/aws/sqs`, its alias ARN, or its key ARN when known). An unencrypted queue is SQK001's.
+
+## Why is this bad?
+It often is not: SSE-SQS is AWS's default and a sound one, which is why this rule is opt-in.
+Teams turn it on when policy or compliance requires keys they control. Only a customer managed
+key gives you a key policy you write (a second access check on top of IAM and the queue
+policy), the ability to revoke access by disabling the key, and your own rotation settings.
+SSE-SQS uses keys that SQS owns, so no KMS calls for it appear in your CloudTrail at all.
+The AWS managed key `alias/aws/sqs` is in your account but its key policy cannot be changed,
+so AWS services that send to queues (SNS, EventBridge, S3 notifications) cannot be granted use
+of it, and AWS documents that a queue using it cannot invoke a Lambda function in another
+account.
+
+## Example
+```yaml
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: alias/aws/sqs
+```
+
+## Use instead
+```yaml
+Resources:
+  QueueKey:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: true
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !GetAtt QueueKey.Arn
+```
+
+## Options
+Enabled by the top-level setting `require-cmk: true` in `.sqs-kms-lint.yaml`, which turns it on
+with severity `error`. Once enabled, `rules: {SQK004: {severity: warning}}` changes the severity
+and `rules: {SQK004: off}` switches it off again; suppress one finding with
+`# sqs-kms-lint: ignore SQK004 -- reason` on its line or the line above.
+
+## References
+- https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html
+- https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+- https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk
+- https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk
+- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html
+- https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key
+"""
 
 from sqs_kms_lint.arns import parse_kms_ref
 from sqs_kms_lint.engine import rule

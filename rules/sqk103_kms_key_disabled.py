@@ -1,4 +1,62 @@
-"""The key a queue uses is disabled or pending deletion."""
+"""Queue whose KMS key is disabled or pending deletion.
+
+## What it does
+Follows the queue's `KmsMasterKeyId` through references and aliases defined in the unit (or a
+`describe-key` document in a snapshot) to the key, and reports when that key is disabled
+(`Enabled: false`, `is_enabled = false`, `KeyState: Disabled`) or scheduled for deletion
+(`KeyState: PendingDeletion`). The finding lands on the queue's `KmsMasterKeyId`, with the
+key's `Enabled` / `is_enabled` / `KeyState` attribute as related location. A key outside the
+unit, or an unresolved reference, is not guessed at.
+
+## Why is this bad?
+SQS cannot get or decrypt data keys with a key KMS will not use. Sends fail: SQS answers
+`KMS.DisabledException` for a disabled key and `KMS.InvalidStateException` for a key pending
+deletion, and messages already in the queue cannot be decrypted for consumers either. A key
+pending deletion is worse: when the waiting period ends, KMS deletes the key and everything
+encrypted under it, including messages still in the queue, can no longer be decrypted. A
+disabled key in a template is usually a leftover from testing or a key rotation done by hand.
+
+## Example
+```yaml
+Resources:
+  QueueKey:
+    Type: AWS::KMS::Key
+    Properties:
+      Enabled: false
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !GetAtt QueueKey.Arn
+```
+
+## Use instead
+```yaml
+Resources:
+  QueueKey:
+    Type: AWS::KMS::Key
+    Properties:
+      Enabled: true
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !GetAtt QueueKey.Arn
+```
+For a key pending deletion, cancel the deletion (`aws kms cancel-key-deletion`) and enable
+the key, or move the queue to another key before the waiting period ends.
+
+## Options
+None. Change its severity with `rules: {SQK103: {severity: warning}}` or switch it off with
+`rules: {SQK103: off}` in `.sqs-kms-lint.yaml`; suppress one finding with
+`# sqs-kms-lint: ignore SQK103 -- reason` on its line or the line above.
+
+## References
+- https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+- https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html
+- https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
+- https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html
+- https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key
+"""
 
 from sqs_kms_lint.engine import rule
 from sqs_kms_lint.keyref import queue_key_lookups

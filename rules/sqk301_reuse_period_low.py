@@ -1,4 +1,61 @@
-"""An SSE-KMS queue's data key reuse period is below the team's minimum."""
+"""SSE-KMS queue whose data key reuse period is below min-reuse-period (default 300 s).
+
+## What it does
+Reports a queue encrypted with a KMS key whose `KmsDataKeyReusePeriodSeconds`
+(`kms_data_key_reuse_period_seconds`) is below the option `min-reuse-period`. The message
+estimates KMS calls per hour per principal at the queue's period and at `min-reuse-period`,
+using AWS's formula for SQS: within each reuse period a producing principal causes one
+GenerateDataKey and one Decrypt, a consuming principal one Decrypt, so for P producers and
+C consumers: calls/h = 3600 / period x (2P + C). Example: at 60 s a producer causes 120 calls/h
+and a consumer 60; at 300 s, 24 and 12. A value outside 60..86400 is left to SQK302.
+
+## Why is this bad?
+- Cost: KMS bills requests beyond the free tier, and the calls grow in inverse proportion to
+  the period: 60 s costs five times the calls of the 300 s default. SQS counts every distinct
+  IAM identity as a separate principal, and AWS warns that real numbers can exceed the
+  formula because SQS is distributed.
+- Throttling: these calls count against your account's KMS request quota for symmetric
+  cryptographic operations, shared with every other KMS user in the account and Region. The
+  quota differs by Region and is adjustable; past it, SQS answers sends and receives with
+  `KMS.ThrottlingException` (`KmsThrottled` in the SDKs).
+- Trade-off: AWS notes that a shorter period gives better security but more KMS calls; a
+  longer period means fewer calls while one data key protects messages for longer. Pick the
+  period on purpose and record the reason.
+
+## Example
+```yaml
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !GetAtt QueueKey.Arn
+      KmsDataKeyReusePeriodSeconds: 60
+```
+
+## Use instead
+```yaml
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !GetAtt QueueKey.Arn
+      KmsDataKeyReusePeriodSeconds: 300
+```
+
+## Options
+- `min-reuse-period` (integer, default `300`): periods below it are reported, e.g.
+  `rules: {SQK301: {min-reuse-period: 120}}` in `.sqs-kms-lint.yaml`.
+- `severity` (default `warning`) and `off`: `rules: {SQK301: {severity: error}}`,
+  `rules: {SQK301: off}`. Suppress one finding with `# sqs-kms-lint: ignore SQK301 -- reason`.
+
+## References
+- https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+- https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html
+- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html
+- https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html
+- https://docs.aws.amazon.com/kms/latest/developerguide/throttling.html
+- https://aws.amazon.com/kms/pricing/
+"""
 
 from sqs_kms_lint.engine import rule
 

@@ -1,4 +1,48 @@
-"""KmsDataKeyReusePeriodSeconds is not an integer in 60..86400."""
+"""KmsDataKeyReusePeriodSeconds that is not an integer between 60 and 86400.
+
+## What it does
+Reports a `KmsDataKeyReusePeriodSeconds` (`kms_data_key_reuse_period_seconds`) whose resolved
+value is not an integer in the range 60..86400: too small (`30`), too large (`100000`), or not
+an integer at all (`300.5`, `5m`). The finding points at the attribute. SQK301 and SQK304 stay
+silent on such a value; unresolved parameters and variables are not reported.
+
+## Why is this bad?
+AWS accepts only whole seconds from 60 (1 minute) to 86,400 (24 hours), as the CloudFormation
+reference states. SQS rejects anything else, so the stack create or update fails; the Terraform
+provider validates the argument with `IntBetween(60, 86400)` and stops at plan time. A value
+outside the range usually comes from a unit mix-up (minutes, hours, milliseconds).
+
+## Example
+```yaml
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !GetAtt QueueKey.Arn
+      KmsDataKeyReusePeriodSeconds: 30
+```
+
+## Use instead
+```yaml
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !GetAtt QueueKey.Arn
+      KmsDataKeyReusePeriodSeconds: 300   # AWS default; any integer 60..86400 is accepted
+```
+
+## Options
+None. Change its severity with `rules: {SQK302: {severity: warning}}` or switch it off with
+`rules: {SQK302: off}` in `.sqs-kms-lint.yaml`; suppress one finding with
+`# sqs-kms-lint: ignore SQK302 -- reason` on its line or the line above.
+
+## References
+- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html
+- https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+- https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+- https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue
+"""
 
 from sqs_kms_lint.engine import rule
 

@@ -1,4 +1,51 @@
-"""A data key reuse period is set on a queue with no KMS key."""
+"""Data key reuse period set on a queue that has no KMS key.
+
+## What it does
+Reports `KmsDataKeyReusePeriodSeconds` (`kms_data_key_reuse_period_seconds`) on a queue that
+has no `KmsMasterKeyId`: a queue using SSE-SQS (explicitly or by default) or no server-side
+encryption. The finding points at the reuse period.
+
+## Why is this bad?
+The reuse period only tells SQS how long it may reuse a data key before calling AWS KMS again
+for the queue's KMS key. Without a KMS key there is nothing to call, so the setting has no
+effect (the Terraform provider even drops it from the diff for such queues). A reuse period
+on its own usually means the key was meant to be there: it was removed from a copied block,
+sits behind a condition that resolved the other way, or was set on the wrong resource.
+
+## Example
+```yaml
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      SqsManagedSseEnabled: true
+      KmsDataKeyReusePeriodSeconds: 900
+```
+
+## Use instead
+```yaml
+Resources:
+  QueueKey:
+    Type: AWS::KMS::Key
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !GetAtt QueueKey.Arn
+      KmsDataKeyReusePeriodSeconds: 900
+```
+If SSE-SQS is what you want, delete `KmsDataKeyReusePeriodSeconds` instead.
+
+## Options
+None. Change its severity with `rules: {SQK303: {severity: error}}` or switch it off with
+`rules: {SQK303: off}` in `.sqs-kms-lint.yaml`; suppress one finding with
+`# sqs-kms-lint: ignore SQK303 -- reason` on its line or the line above.
+
+## References
+- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html
+- https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html
+- https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+- https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue
+"""
 
 from sqs_kms_lint.engine import rule
 from sqs_kms_lint.model import is_set

@@ -1,4 +1,60 @@
-"""A queue's dead-letter queue is of the other type (FIFO vs standard)."""
+"""Dead-letter queue whose type (FIFO or standard) differs from its source queue.
+
+## What it does
+Joins each queue's redrive policy (`RedrivePolicy.deadLetterTargetArn`, Terraform
+`redrive_policy` or `aws_sqs_queue_redrive_policy`) to the dead-letter queue it names inside
+the unit, and reports when one is FIFO and the other standard. The finding points at
+`deadLetterTargetArn`. A target outside the unit, or an unresolved ARN, is not guessed at.
+
+## Why is this bad?
+AWS requires the dead-letter queue of a FIFO queue to be a FIFO queue, and the dead-letter
+queue of a standard queue to be a standard queue. SQS rejects a redrive policy that mixes them,
+so the queue's create or update fails. The queue type cannot be changed after creation, so
+fixing it later means replacing the dead-letter queue.
+
+## Example
+```yaml
+Resources:
+  DeadLetters:
+    Type: AWS::SQS::Queue
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      FifoQueue: true
+      ContentBasedDeduplication: true
+      RedrivePolicy:
+        deadLetterTargetArn: !GetAtt DeadLetters.Arn
+        maxReceiveCount: 5
+```
+
+## Use instead
+```yaml
+Resources:
+  DeadLetters:
+    Type: AWS::SQS::Queue
+    Properties:
+      FifoQueue: true
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      FifoQueue: true
+      ContentBasedDeduplication: true
+      RedrivePolicy:
+        deadLetterTargetArn: !GetAtt DeadLetters.Arn
+        maxReceiveCount: 5
+```
+
+## Options
+None. Change its severity with `rules: {SQK505: {severity: warning}}` or switch it off with
+`rules: {SQK505: off}` in `.sqs-kms-lint.yaml`; suppress one finding with
+`# sqs-kms-lint: ignore SQK505 -- reason` on its line or the line above.
+
+## References
+- https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+- https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html
+- https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue_redrive_policy
+"""
 
 from sqs_kms_lint.arns import parse_queue_id
 from sqs_kms_lint.engine import rule

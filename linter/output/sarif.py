@@ -1,1 +1,133 @@
-def render(findings, *, color=False, files=0): raise NotImplementedError
+"""SARIF 2.1.0 for GitHub code scanning, built with sarif-om.
+
+Deterministic bytes: sorted rules and results, no timestamps, fingerprints without line numbers.
+Relative paths use the uriBaseId %SRCROOT% (the directory the linter ran in).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attr
+import sarif_om as om
+
+from .. import PROJECT_URL, __version__
+from ..engine import Finding, Rule, all_rules
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+# GitHub: over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+SECURITY_SEVERITY = {"error": "7.5", "warning": "5.0", "note": "2.0"}
+
+
+def help_uri(rule: Rule) -> str:
+    return f"{PROJECT_URL}/blob/main/docs/rules/{rule.code}.md"
+
+
+def _descriptor(rule: Rule) -> om.ReportingDescriptor:
+    what = rule.section("What it does") or rule.summary
+    markdown = f"**{rule.code} {rule.name}**: {rule.summary}\n\n{rule.doc.split(chr(10), 1)[-1].strip()}"
+    return om.ReportingDescriptor(
+        id=rule.code,
+        name=rule.name,
+        short_description=om.MultiformatMessageString(text=rule.summary),
+        full_description=om.MultiformatMessageString(text=" ".join(what.split())),
+        help=om.MultiformatMessageString(
+            text=f"{rule.summary} See {help_uri(rule)}", markdown=markdown
+        ),
+        help_uri=help_uri(rule),
+        default_configuration=om.ReportingConfiguration(
+            level="none" if rule.opt_in else rule.severity, enabled=not rule.opt_in
+        ),
+        properties=_bag(
+            tags=sorted(set(rule.tags)),
+            **{"security-severity": SECURITY_SEVERITY[rule.severity], "precision": rule.precision},
+        ),
+    )
+
+
+def _bag(tags: list[str] | None = None, **extra: Any) -> om.PropertyBag:
+    """A property bag; sarif-om declares only `tags`, the rest are set as plain attributes."""
+    bag = om.PropertyBag(tags=tags)
+    for name, value in extra.items():
+        setattr(bag, name, value)
+    return bag
+
+
+def _location(span: Any, message: str | None = None, ident: int | None = None) -> om.Location:
+    uri = span.file
+    artifact = (
+        om.ArtifactLocation(uri=f"file://{uri}")
+        if uri.startswith("/")
+        else om.ArtifactLocation(uri=uri, uri_base_id="%SRCROOT%")
+    )
+    region = om.Region(start_line=span.line, start_column=span.column)
+    if span.end_line is not None and span.end_column is not None:
+        region.end_line = span.end_line
+        region.end_column = span.end_column
+    return om.Location(
+        id=ident,
+        physical_location=om.PhysicalLocation(artifact_location=artifact, region=region),
+        message=om.Message(text=message) if message else None,
+    )
+
+
+def _result(finding: Finding, index: int) -> om.Result:
+    related = [_location(r.span, r.message, i) for i, r in enumerate(finding.related)]
+    result = om.Result(
+        rule_id=finding.code,
+        rule_index=index,
+        level=finding.severity,
+        message=om.Message(text=finding.message),
+        locations=[_location(finding.span)],
+        related_locations=related or None,
+        partial_fingerprints={"sqsKmsLint/v1": finding.fingerprint},
+        properties=_bag(resource=finding.resource) if finding.resource else None,
+    )
+    if finding.suppressed:
+        result.suppressions = [om.Suppression(kind="inSource", justification=finding.justification)]
+    return result
+
+
+def _plain(value: Any) -> Any:
+    """sarif-om objects to JSON-ready data with the schema's property names, defaults left out."""
+    if attr.has(type(value)):
+        data: dict[str, Any] = {}
+        for field in attr.fields(type(value)):
+            item = getattr(value, field.name)
+            default = field.default.factory() if isinstance(field.default, attr.Factory) else field.default  # type: ignore[attr-defined]
+            if item is None or (default is not attr.NOTHING and item == default and field.name != "level"):
+                continue
+            name = field.metadata.get("schema_property_name", field.name)
+            if isinstance(value, om.PropertyBag) and name == "additional_properties":
+                continue
+            data[name] = _plain(item)
+        if isinstance(value, om.PropertyBag):
+            data.update({k: _plain(v) for k, v in vars(value).items() if k not in data and k != "tags"})
+        return data
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def render(findings: list[Finding], *, color: bool = False, files: int = 0) -> str:
+    rules = list(all_rules())
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    run = om.Run(
+        tool=om.Tool(
+            driver=om.ToolComponent(
+                name="sqs-kms-lint",
+                version=__version__,
+                semantic_version=__version__,
+                information_uri=PROJECT_URL,
+                rules=[_descriptor(rule) for rule in rules],
+            )
+        ),
+        original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(description=om.Message(text="the directory linted from"))},
+        results=[_result(f, index[f.code]) for f in sorted(findings, key=Finding.sort_key)],
+        column_kind="unicodeCodePoints",
+    )
+    log = om.SarifLog(schema_uri=SCHEMA_URI, version="2.1.0", runs=[run])
+    return json.dumps(_plain(log), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

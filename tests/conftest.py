@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqs_kms_lint.config import load, settings_from
+from sqs_kms_lint.discover import SourceFile, build_units, read_text
+from sqs_kms_lint.engine import Finding, SourceComments, run
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+_MARK = re.compile(r"#\s*expect:\s*(SQK\d{3}(?:\s*,\s*SQK\d{3})*)")
+_SIDECAR_LINE = re.compile(r"^\s*(\d+)\s+(SQK\d{3})\s*$")
+
+
+def expected_findings(path: Path) -> set[tuple[str, int]]:
+    """(rule, line) pairs a fixture declares: `# expect:` marks, or a `.expect` sidecar for JSON."""
+    expected: set[tuple[str, int]] = set()
+    if path.suffix == ".json":
+        sidecar = path.with_name(path.name + ".expect")
+        if sidecar.exists():
+            for text in sidecar.read_text("utf-8").splitlines():
+                if not text.strip() or text.lstrip().startswith("#"):
+                    continue
+                match = _SIDECAR_LINE.match(text)
+                assert match, f"{sidecar}: bad line {text!r} (want 'LINE RULE')"
+                expected.add((match.group(2), int(match.group(1))))
+        return expected
+    for number, text in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        match = _MARK.search(text)
+        if match:
+            expected.update((code.strip(), number) for code in match.group(1).split(","))
+    return expected
+
+
+def lint_file(path: Path, config_dir: Path | None = None) -> list[Finding]:
+    """Lint one file alone, as `sqs-kms-lint FILE` does, with the folder's .sqs-kms-lint.yaml if any."""
+    data, source = load(config_dir or path.parent)
+    settings = settings_from(data, source)
+    shown = path.relative_to(ROOT).as_posix()
+    units = build_units([(SourceFile(path, shown), False)], settings.account_id)
+    comments = SourceComments(lambda _: read_text(path))
+    return [f for unit in units for f in run(unit, settings, comments)]
