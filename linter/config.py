@@ -77,8 +77,24 @@ def load(root: Path, explicit: str | None = None) -> tuple[dict, str | None]:
     return (data if data is not None else {}), str(path)
 
 
+def _yaml_off(data: Any) -> Any:
+    """YAML 1.1 reads a bare `off` as false; in `rules` it means the string the spec shows."""
+    rules = data.get("rules") if isinstance(data, dict) else None
+    if not isinstance(rules, dict):
+        return data
+    fixed = {}
+    for name, entry in rules.items():
+        if entry is False:
+            entry = "off"
+        elif isinstance(entry, dict) and entry.get("severity") is False:
+            entry = {**entry, "severity": "off"}
+        fixed[name] = entry
+    return {**data, "rules": fixed}
+
+
 def settings_from(data: Any, source: str | None = None) -> Settings:
     where = source or "configuration"
+    data = _yaml_off(data)
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:

@@ -58,7 +58,7 @@ None. Change its severity with `rules: {SQK501: {severity: error}}` or switch it
 from sqs_kms_lint.engine import rule
 
 
-@rule("SQK501", "fifo-without-deduplication", "warning", tags=("reliability",))
+@rule("SQK501", "fifo-without-deduplication", "warning", tags=("security", "reliability"))
 def check(unit, ctx):
     for queue in unit.queues:
         dedup = queue.content_based_deduplication

@@ -59,7 +59,7 @@ def _name(content):
     return isinstance(content, str)
 
 
-@rule("SQK502", "fifo-name-mismatch", "error", tags=("reliability",), precision="very-high")
+@rule("SQK502", "fifo-name-mismatch", "error", tags=("security", "reliability"), precision="very-high")
 def check(unit, ctx):
     for queue in unit.queues:
         name = queue.queue_name

@@ -75,7 +75,7 @@ def _target_is_fifo(unit, content):
     return None
 
 
-@rule("SQK505", "dlq-type-mismatch", "error", tags=("reliability",), precision="very-high")
+@rule("SQK505", "dlq-type-mismatch", "error", tags=("security", "reliability"), precision="very-high")
 def check(unit, ctx):
     for queue in unit.queues:
         target = queue.redrive_target
