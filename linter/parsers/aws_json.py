@@ -36,8 +36,9 @@ def document_kind(document: Any) -> str | None:
         return None
     if "format_version" in document or "Resources" in document or "AWSTemplateFormatVersion" in document:
         return None
-    if any(k in document for k in SNAPSHOT_KEYS):
-        return "snapshot"
+    ours = any(k in document for k in SNAPSHOT_KEYS)
+    if ours and ("account" in document or set(document) <= {"account", "region", *SNAPSHOT_KEYS}):
+        return "snapshot"  # (another tool's JSON with a "keys" member is not)
     if "Attributes" in document and (
         {"QueueUrl", "QueueArn"} & set(document) or isinstance(document["Attributes"], dict)
     ):
