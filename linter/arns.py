@@ -11,16 +11,22 @@ from .model import THIS_ACCOUNT, THIS_REGION, ResourceRef
 _PARTITION = r"aws(?:-[a-z]+)*"
 _REGION = r"(?:[a-z]{2}(?:-[a-z]+)+-\d+|" + re.escape(THIS_REGION) + ")"
 _ACCOUNT = r"(?:\d{12}|" + re.escape(THIS_ACCOUNT) + ")"
-_KEY_ID = r"(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})"
+_KEY_ID = (
+    r"(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})"
+)
 _ALIAS = r"alias/[A-Za-z0-9:/_-]+"
 
 KEY_ID_RE = re.compile(f"^{_KEY_ID}$")
 ALIAS_NAME_RE = re.compile(f"^{_ALIAS}$")
-KEY_ARN_RE = re.compile(f"^arn:{_PARTITION}:kms:(?P<region>{_REGION}):(?P<account>{_ACCOUNT}):key/(?P<id>{_KEY_ID})$")
+KEY_ARN_RE = re.compile(
+    f"^arn:{_PARTITION}:kms:(?P<region>{_REGION}):(?P<account>{_ACCOUNT}):key/(?P<id>{_KEY_ID})$"
+)
 ALIAS_ARN_RE = re.compile(
     f"^arn:{_PARTITION}:kms:(?P<region>{_REGION}):(?P<account>{_ACCOUNT}):(?P<alias>{_ALIAS})$"
 )
-QUEUE_ARN_RE = re.compile(f"^arn:{_PARTITION}:sqs:(?P<region>{_REGION}):(?P<account>{_ACCOUNT}):(?P<name>[^:/]+)$")
+QUEUE_ARN_RE = re.compile(
+    f"^arn:{_PARTITION}:sqs:(?P<region>{_REGION}):(?P<account>{_ACCOUNT}):(?P<name>[^:/]+)$"
+)
 QUEUE_URL_RE = re.compile(
     r"^https?://(?:sqs\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|(?:(?P<region2>[a-z0-9-]+)\.)?queue"
     r"\.amazonaws\.com(?:\.cn)?)/(?P<account>\d{12})/(?P<name>[^/?]+)/?$"

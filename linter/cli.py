@@ -68,12 +68,14 @@ def _main(args: argparse.Namespace) -> int:
             print(f"{rule.code}  {rule.name:<36} {default:<12} {rule.summary}")
         return 0
     if args.explain:
-        rule = find_rule(args.explain)
-        if rule is None:
+        explained = find_rule(args.explain)
+        if explained is None:
             print(f"sqs-kms-lint: unknown rule '{args.explain}' (see --list-rules)", file=sys.stderr)
             return 2
-        print(f"# {rule.code} {rule.name} ({'off by default' if rule.opt_in else rule.severity})\n")
-        print(rule.doc.strip())
+        print(
+            f"# {explained.code} {explained.name} ({'off by default' if explained.opt_in else explained.severity})\n"
+        )
+        print(explained.doc.strip())
         return 0
 
     paths = args.paths or ["."]
@@ -88,8 +90,12 @@ def _main(args: argparse.Namespace) -> int:
     files = collect(paths, settings.exclude)
     units = build_units(files, settings.account_id)
     shown_to_path = {f.shown: f.path for f, _ in files}
-    comments = SourceComments(lambda shown: read_text(shown_to_path[shown]) if shown in shown_to_path else None)
-    findings = sorted((f for unit in units for f in run(unit, settings, comments)), key=lambda f: f.sort_key())
+    comments = SourceComments(
+        lambda shown: read_text(shown_to_path[shown]) if shown in shown_to_path else None
+    )
+    findings = sorted(
+        (f for unit in units for f in run(unit, settings, comments)), key=lambda f: f.sort_key()
+    )
 
     if args.write_baseline:
         recorded = sorted({f.fingerprint for f in findings if not f.suppressed})

@@ -22,12 +22,16 @@ class ConfigError(Exception):
 
 def schema() -> dict:
     """The shipped schema with one `rules` entry per rule code and name, typed from the rule's options."""
-    base = json.loads(resources.files("sqs_kms_lint").joinpath("schemas/config.schema.json").read_text("utf-8"))
+    base = json.loads(
+        resources.files("sqs_kms_lint").joinpath("schemas/config.schema.json").read_text("utf-8")
+    )
     rule_entries = base["properties"]["rules"]["properties"]
     for rule in all_rules():
         options: dict[str, Any] = {"severity": {"$ref": "#/$defs/severity"}}
         for option, default in rule.options.items():
-            options[option] = {"type": "integer", "minimum": 1} if default is None or isinstance(default, int) else {}
+            options[option] = (
+                {"type": "integer", "minimum": 1} if default is None or isinstance(default, int) else {}
+            )
         entry = {
             "description": f"{rule.code} {rule.name}",
             "oneOf": [

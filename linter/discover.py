@@ -22,7 +22,14 @@ SKIPPED_DIRS = {".git", ".terraform", "node_modules"}
 YAML_SUFFIXES = {".yaml", ".yml", ".template"}
 JSON_SUFFIXES = {".json"}
 # Text that marks a file as meant for AWS, so that a syntax error in it is worth an SQK000.
-_IAC_MARKERS = ("AWSTemplateFormatVersion", "AWS::", '"KeyMetadata"', '"QueueArn"', '"QueueUrl"', '"Attributes"')
+_IAC_MARKERS = (
+    "AWSTemplateFormatVersion",
+    "AWS::",
+    '"KeyMetadata"',
+    '"QueueArn"',
+    '"QueueUrl"',
+    '"Attributes"',
+)
 _JSON_MARKERS = ("Resources", "Attributes", "KeyMetadata", "Policy", "Statement", "queues", "keys", "senders")
 
 
@@ -67,7 +74,9 @@ def walk(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
             return False
 
         dirnames[:] = sorted(
-            d for d in dirnames if d not in SKIPPED_DIRS and not (here / d).is_symlink() and not ignored(here / d, True)
+            d
+            for d in dirnames
+            if d not in SKIPPED_DIRS and not (here / d).is_symlink() and not ignored(here / d, True)
         )
         for filename in sorted(filenames):
             path = here / filename

@@ -30,7 +30,9 @@ class Rule:
     severity: str  # default severity when enabled
     check: Callable[[Unit, Context], Iterable[Finding]]
     doc: str
-    options: dict[str, Any] = field(default_factory=dict)  # option name -> default (its type is the default's)
+    options: dict[str, Any] = field(
+        default_factory=dict
+    )  # option name -> default (its type is the default's)
     opt_in: bool = False  # off unless the configuration turns it on
     tags: tuple[str, ...] = ("security",)
     precision: str = "high"  # SARIF: very-high, high, medium, low
@@ -205,7 +207,9 @@ def run(unit: Unit, settings: Settings, comments: SourceComments | None = None) 
             finding = replace(finding, severity=severity)
             resource = resources.get(finding.resource)
             if resource is not None and {rule_.code, rule_.name} & resource.ignores:
-                finding = replace(finding, suppressed=True, justification="resource Metadata sqs-kms-lint ignore")
+                finding = replace(
+                    finding, suppressed=True, justification="resource Metadata sqs-kms-lint ignore"
+                )
             elif comments is not None:
                 for names, reason in comments.ignores(finding.span.file, finding.span.line):
                     if {rule_.code, rule_.name} & names or "all" in names:
@@ -220,7 +224,9 @@ def _fingerprinted(findings: list[Finding]) -> list[Finding]:
     seen: dict[str, int] = {}
     stamped = []
     for finding in findings:
-        basis = "|".join((finding.code, Path(finding.span.file).as_posix(), finding.resource, finding.message))
+        basis = "|".join(
+            (finding.code, Path(finding.span.file).as_posix(), finding.resource, finding.message)
+        )
         digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
         seen[digest] = seen.get(digest, 0) + 1
         stamped.append(replace(finding, fingerprint=f"{digest}:{seen[digest]}"))

@@ -71,7 +71,9 @@ def _lookup(unit: Unit, content: Any, queue: Queue | None, hops: int) -> KeyLook
             if ref.alias in key.aliases:
                 return KeyLookup(ref, key=key)
     if unit.lists_all_keys and same_account(owner, unit.account):
-        return KeyLookup(ref, missing=f"it is not among the keys the snapshot lists for account {unit.account}")
+        return KeyLookup(
+            ref, missing=f"it is not among the keys the snapshot lists for account {unit.account}"
+        )
     return KeyLookup(ref)
 
 

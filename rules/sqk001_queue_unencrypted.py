@@ -62,7 +62,9 @@ def check(unit, ctx):
             if not sse_on and not is_set(queue.kms_key):
                 where = queue.sqs_managed_sse if sse_off else None
                 yield ctx.report(
-                    queue, f"queue '{queue.name}' has neither a KMS key nor SSE-SQS: messages are stored unencrypted", at=where
+                    queue,
+                    f"queue '{queue.name}' has neither a KMS key nor SSE-SQS: messages are stored unencrypted",
+                    at=where,
                 )
         elif sse_off and queue.kms_key is None:
             yield ctx.report(

@@ -55,7 +55,11 @@ from sqs_kms_lint.engine import rule
 @rule("SQK003", "queue-sse-modes-conflict", "error", precision="very-high")
 def check(unit, ctx):
     for queue in unit.queues:
-        if queue.sqs_managed_sse is not None and queue.sqs_managed_sse.every(lambda o: o is True) and queue.uses_kms():
+        if (
+            queue.sqs_managed_sse is not None
+            and queue.sqs_managed_sse.every(lambda o: o is True)
+            and queue.uses_kms()
+        ):
             yield ctx.report(
                 queue,
                 f"queue '{queue.name}' sets both SqsManagedSseEnabled: true and KmsMasterKeyId: AWS rejects the "

@@ -73,7 +73,9 @@ def check(unit, ctx):
         sse = queue.sqs_managed_sse
         if sse is not None and sse.every(lambda o: o is True):
             yield ctx.report(
-                queue, f"queue '{queue.name}' uses SSE-SQS, not a customer managed key (require-cmk is on)", at=sse
+                queue,
+                f"queue '{queue.name}' uses SSE-SQS, not a customer managed key (require-cmk is on)",
+                at=sse,
             )
         elif sse is None and not queue.live:
             yield ctx.report(

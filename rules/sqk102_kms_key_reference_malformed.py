@@ -53,7 +53,9 @@ from sqs_kms_lint.engine import rule
 
 
 def _malformed(content):
-    return not (isinstance(content, str) and not content.strip()) and parse_kms_ref(content).kind == "malformed"
+    return (
+        not (isinstance(content, str) and not content.strip()) and parse_kms_ref(content).kind == "malformed"
+    )
 
 
 @rule("SQK102", "kms-key-reference-malformed", "error", precision="very-high")

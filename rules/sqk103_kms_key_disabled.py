@@ -61,8 +61,11 @@ None. Change its severity with `rules: {SQK103: {severity: warning}}` or switch 
 from sqs_kms_lint.engine import rule
 from sqs_kms_lint.keyref import queue_key_lookups
 
-_UNUSABLE = {"Disabled": "KMS.DisabledException", "PendingDeletion": "KMS.InvalidStateException",
-             "PendingReplicaDeletion": "KMS.InvalidStateException"}
+_UNUSABLE = {
+    "Disabled": "KMS.DisabledException",
+    "PendingDeletion": "KMS.InvalidStateException",
+    "PendingReplicaDeletion": "KMS.InvalidStateException",
+}
 
 
 def _unusable(key):
@@ -71,7 +74,10 @@ def _unusable(key):
         return None
     if key.key_state is not None and key.key_state.every(lambda o: o in _UNUSABLE):
         state = key.key_state.single
-        return f"in state {state} (SQS answers {_UNUSABLE.get(state, 'KMS.InvalidStateException')})", key.key_state
+        return (
+            f"in state {state} (SQS answers {_UNUSABLE.get(state, 'KMS.InvalidStateException')})",
+            key.key_state,
+        )
     if key.enabled is not None and key.enabled.every(lambda o: o is False):
         return "disabled (SQS answers KMS.DisabledException)", key.enabled
     return None

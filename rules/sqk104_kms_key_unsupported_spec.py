@@ -61,9 +61,13 @@ from sqs_kms_lint.keyref import queue_key_lookups
 def _unsupported(key):
     if key is None:
         return None
-    if key.key_spec is not None and key.key_spec.every(lambda o: isinstance(o, str) and o != "SYMMETRIC_DEFAULT"):
+    if key.key_spec is not None and key.key_spec.every(
+        lambda o: isinstance(o, str) and o != "SYMMETRIC_DEFAULT"
+    ):
         return f"KeySpec {key.key_spec.single}", key.key_spec
-    if key.key_usage is not None and key.key_usage.every(lambda o: isinstance(o, str) and o != "ENCRYPT_DECRYPT"):
+    if key.key_usage is not None and key.key_usage.every(
+        lambda o: isinstance(o, str) and o != "ENCRYPT_DECRYPT"
+    ):
         return f"KeyUsage {key.key_usage.single}", key.key_usage
     return None
 

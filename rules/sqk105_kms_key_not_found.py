@@ -61,7 +61,11 @@ def check(unit, ctx):
     for queue in unit.queues:
         lookups = queue_key_lookups(unit, queue)
         if lookups and all(lookup.missing for lookup in lookups):
-            related = [(lookup.alias, f"alias '{lookup.alias.name}' is defined here") for lookup in lookups if lookup.alias]
+            related = [
+                (lookup.alias, f"alias '{lookup.alias.name}' is defined here")
+                for lookup in lookups
+                if lookup.alias
+            ]
             yield ctx.report(
                 queue,
                 f"queue '{queue.name}' names a KMS key that does not exist: {lookups[0].missing}; "

@@ -53,7 +53,13 @@ from sqs_kms_lint.engine import rule
 from sqs_kms_lint.model import is_set
 
 
-@rule("SQK503", "fifo-attributes-on-standard-queue", "error", tags=("security", "reliability"), precision="very-high")
+@rule(
+    "SQK503",
+    "fifo-attributes-on-standard-queue",
+    "error",
+    tags=("security", "reliability"),
+    precision="very-high",
+)
 def check(unit, ctx):
     for queue in unit.queues:
         if not queue.is_standard():

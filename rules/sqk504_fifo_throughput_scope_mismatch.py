@@ -54,7 +54,13 @@ None. Change its severity with `rules: {SQK504: {severity: warning}}` or switch 
 from sqs_kms_lint.engine import rule
 
 
-@rule("SQK504", "fifo-throughput-scope-mismatch", "error", tags=("security", "reliability"), precision="very-high")
+@rule(
+    "SQK504",
+    "fifo-throughput-scope-mismatch",
+    "error",
+    tags=("security", "reliability"),
+    precision="very-high",
+)
 def check(unit, ctx):
     for queue in unit.queues:
         limit, scope = queue.fifo_throughput_limit, queue.deduplication_scope

@@ -64,7 +64,11 @@ from sqs_kms_lint.model import ResourceRef
 def _target_is_fifo(unit, content):
     """True/False when the redrive target's type is known, else None."""
     if isinstance(content, ResourceRef):
-        target = next((q for q in unit.queues if q.name == content.name), None) if content.kind == "queue" else None
+        target = (
+            next((q for q in unit.queues if q.name == content.name), None)
+            if content.kind == "queue"
+            else None
+        )
         if target is None:
             return None
         return True if target.is_fifo() else False if target.is_standard() else None

@@ -60,7 +60,9 @@ def test_directory_of_documents_is_one_unit_with_typed_values(tmp_path: Path, mo
 
 def test_snapshot_schema_violation_is_sqk000_at_the_value(tmp_path: Path) -> None:
     path = tmp_path / "snap.json"
-    path.write_text('{\n  "account": "111122223333",\n  "queues": [\n    {"Attributes": {"FifoQueue": true}}\n  ]\n}\n')
+    path.write_text(
+        '{\n  "account": "111122223333",\n  "queues": [\n    {"Attributes": {"FifoQueue": true}}\n  ]\n}\n'
+    )
     (unit,) = build_units([(SourceFile(path, "snap.json"), False)])
     (error,) = unit.errors
     assert error.span.line == 4

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from sqs_kms_lint.cli import main
 from sqs_kms_lint.engine import all_rules
 
@@ -146,7 +145,9 @@ def test_usage_errors_are_exit_2(repo: Path, capsys) -> None:
 
 def test_inline_suppression_with_reason_is_kept_in_sarif(repo: Path, capsys) -> None:
     (repo / "t.yaml").write_text(
-        BARE_ALIAS.replace("alias/orders", "alias/orders  # sqs-kms-lint: ignore SQK101 -- shared alias by design")
+        BARE_ALIAS.replace(
+            "alias/orders", "alias/orders  # sqs-kms-lint: ignore SQK101 -- shared alias by design"
+        )
     )
     code, out, _ = _lint(capsys)
     assert code == 0 and "1 suppressed" in out
@@ -156,14 +157,18 @@ def test_inline_suppression_with_reason_is_kept_in_sarif(repo: Path, capsys) -> 
 
 
 def test_suppression_on_the_line_above_and_by_name(repo: Path, capsys) -> None:
-    text = BARE_ALIAS.replace("      KmsMasterKeyId", "      # sqs-kms-lint: ignore kms-key-bare-alias\n      KmsMasterKeyId")
+    text = BARE_ALIAS.replace(
+        "      KmsMasterKeyId", "      # sqs-kms-lint: ignore kms-key-bare-alias\n      KmsMasterKeyId"
+    )
     (repo / "t.yaml").write_text(text)
     assert _lint(capsys)[0] == 0
 
 
 def test_resource_metadata_suppression(repo: Path, capsys) -> None:
     (repo / "t.yaml").write_text(
-        BARE_ALIAS.replace("    Properties:", "    Metadata:\n      sqs-kms-lint:\n        ignore: [SQK101]\n    Properties:")
+        BARE_ALIAS.replace(
+            "    Properties:", "    Metadata:\n      sqs-kms-lint:\n        ignore: [SQK101]\n    Properties:"
+        )
     )
     assert _lint(capsys)[0] == 0
 
@@ -203,5 +208,7 @@ def test_python_dash_m_entry_point(repo: Path) -> None:
     import sys
 
     (repo / "t.yaml").write_text(BARE_ALIAS)
-    done = subprocess.run([sys.executable, "-m", "sqs_kms_lint", "--no-color"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "sqs_kms_lint", "--no-color"], capture_output=True, text=True
+    )
     assert done.returncode == 1 and "SQK101" in done.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from sqs_kms_lint.discover import SourceFile, build_units
 from sqs_kms_lint.model import ABSENT, THIS_ACCOUNT, THIS_REGION, ResourceRef
 from sqs_kms_lint.parsers.cloudformation import Resolver, is_template
@@ -57,8 +56,10 @@ def resolver() -> Resolver:
         ({"Fn::GetAtt": "Queue.QueueName"}, ["jobs.fifo"]),
         ({"Fn::GetAtt": "Nope.Arn"}, [ResourceRef(None, "Nope", "arn")]),
         ({"Fn::Sub": "${Key.Arn}"}, [ResourceRef("key", "Key", "arn")]),
-        ({"Fn::Sub": "arn:${AWS::Partition}:kms:us-east-1:111122223333:${Alias}"},
-         ["arn:aws:kms:us-east-1:111122223333:alias/app"]),
+        (
+            {"Fn::Sub": "arn:${AWS::Partition}:kms:us-east-1:111122223333:${Alias}"},
+            ["arn:aws:kms:us-east-1:111122223333:alias/app"],
+        ),
         ({"Fn::Sub": ["${A}/${!Literal}", {"A": "x"}]}, ["x/${Literal}"]),
         ({"Fn::Sub": "arn:aws:kms:us-east-1:${AWS::AccountId}:key/${Key}"}, None),
         ({"Fn::Sub": "${NoDefault}-queue"}, None),
@@ -66,12 +67,16 @@ def resolver() -> Resolver:
         ({"Fn::Join": ["-", [{"Ref": "NoDefault"}, "x"]]}, None),
         ({"Fn::If": ["Prod", 60, 120]}, [60, 120]),
         ({"Fn::If": ["Prod", 60, {"Ref": "NoDefault"}]}, None),
-        ({"Fn::If": ["Prod", {"Fn::GetAtt": "Key.Arn"}, {"Ref": "AWS::NoValue"}]},
-         [ResourceRef("key", "Key", "arn"), ABSENT]),
+        (
+            {"Fn::If": ["Prod", {"Fn::GetAtt": "Key.Arn"}, {"Ref": "AWS::NoValue"}]},
+            [ResourceRef("key", "Key", "arn"), ABSENT],
+        ),
         ({"Fn::Join": ["", ["q-", {"Fn::If": ["Prod", "a", "b"]}]]}, ["q-a", "q-b"]),
         ({"Fn::Select": [1, ["a", "b"]]}, ["b"]),
-        ({"Fn::FindInMap": ["Keys", "us-east-1", "Arn"]},
-         ["arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"]),
+        (
+            {"Fn::FindInMap": ["Keys", "us-east-1", "Arn"]},
+            ["arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
+        ),
         ({"Fn::FindInMap": ["Keys", {"Ref": "AWS::Region"}, "Arn"]}, None),
         ({"Fn::ImportValue": "shared-key-arn"}, None),
         ({"Fn::GetAZs": ""}, None),
@@ -98,7 +103,7 @@ def test_strings_are_typed_and_spans_point_at_the_key(tmp_path) -> None:
     path.write_text(
         "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n"
         "    Properties:\n      FifoQueue: 'true'\n      KmsDataKeyReusePeriodSeconds: '120'\n"
-        "      RedrivePolicy: '{\"deadLetterTargetArn\": \"arn:aws:sqs:us-east-1:111122223333:dlq\"}'\n"
+        '      RedrivePolicy: \'{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:111122223333:dlq"}\'\n'
     )
     (unit,) = build_units([(SourceFile(path, "t.yaml"), False)])
     (queue,) = unit.queues

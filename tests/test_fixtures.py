@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from sqs_kms_lint.engine import all_rules
 
 from .conftest import FIXTURES, expected_findings, lint_file
@@ -32,12 +31,20 @@ def test_fixture_findings(path: Path) -> None:
 def test_rule_has_fixtures_in_every_format(rule) -> None:
     folder = FIXTURES / rule.code
     exempt = folder / "not-applicable.txt"
-    skipped = {line.split(":", 1)[0].strip() for line in exempt.read_text("utf-8").splitlines()} if exempt.exists() else set()
+    skipped = (
+        {line.split(":", 1)[0].strip() for line in exempt.read_text("utf-8").splitlines()}
+        if exempt.exists()
+        else set()
+    )
     for suffix in FORMATS:
         if suffix in skipped:
-            assert (folder / f"good.{suffix}").is_file(), f"{rule.code}: not applicable to {suffix}, still show it silent"
+            assert (folder / f"good.{suffix}").is_file(), (
+                f"{rule.code}: not applicable to {suffix}, still show it silent"
+            )
             continue
         for kind in ("bad", "good"):
             assert (folder / f"{kind}.{suffix}").is_file(), f"{rule.code}: missing {kind}.{suffix}"
         declared = expected_findings(folder / f"bad.{suffix}")
-        assert any(code == rule.code for code, _ in declared), f"{rule.code}: bad.{suffix} declares none of its findings"
+        assert any(code == rule.code for code, _ in declared), (
+            f"{rule.code}: bad.{suffix} declares none of its findings"
+        )

@@ -30,7 +30,11 @@ def test_hook_runs_through_pre_commit_try_repo(tmp_path: Path) -> None:
     env = {"PRE_COMMIT_HOME": str(tmp_path / "cache"), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
     done = subprocess.run(
         [PRE_COMMIT, "try-repo", str(ROOT), "sqs-kms-lint", "--all-files"],
-        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
@@ -42,7 +46,11 @@ def test_hook_runs_through_pre_commit_try_repo(tmp_path: Path) -> None:
     _git(repo, "add", "-A")
     done = subprocess.run(
         [PRE_COMMIT, "try-repo", str(ROOT), "sqs-kms-lint", "--all-files"],
-        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passed" in done.stdout

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from sqs_kms_lint.cli import main
 from sqs_kms_lint.engine import all_rules
 
@@ -86,13 +85,25 @@ def test_related_locations_point_at_the_key(capsys, monkeypatch) -> None:
 MULTITOOL = os.environ.get("SARIF_MULTITOOL")
 
 
-@pytest.mark.skipif(not MULTITOOL, reason="set SARIF_MULTITOOL to the Sarif.Multitool binary to run GitHub's rules")
+@pytest.mark.skipif(
+    not MULTITOOL, reason="set SARIF_MULTITOOL to the Sarif.Multitool binary to run GitHub's rules"
+)
 def test_github_ingestion_rules_report_no_error_or_warning(tmp_path: Path, fixtures_sarif: str) -> None:
     log = tmp_path / "in.sarif"
     log.write_text(fixtures_sarif)
     out = tmp_path / "out.sarif"
     subprocess.run(
-        [MULTITOOL, "validate", "--rule-kind", "Gh;Sarif", "--level", "Error;Warning", str(log), "-o", str(out)],
+        [
+            MULTITOOL,
+            "validate",
+            "--rule-kind",
+            "Gh;Sarif",
+            "--level",
+            "Error;Warning",
+            str(log),
+            "-o",
+            str(out),
+        ],
         check=True,
         capture_output=True,
     )

@@ -7,6 +7,7 @@ Relative paths use the uriBaseId %SRCROOT% (the directory the linter ran in).
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 import attr
@@ -32,9 +33,7 @@ def _descriptor(rule: Rule) -> om.ReportingDescriptor:
         name=rule.name,
         short_description=om.MultiformatMessageString(text=rule.summary),
         full_description=om.MultiformatMessageString(text=" ".join(what.split())),
-        help=om.MultiformatMessageString(
-            text=f"{rule.summary} See {help_uri(rule)}", markdown=markdown
-        ),
+        help=om.MultiformatMessageString(text=f"{rule.summary} See {help_uri(rule)}", markdown=markdown),
         help_uri=help_uri(rule),
         default_configuration=om.ReportingConfiguration(
             level="none" if rule.opt_in else rule.severity, enabled=not rule.opt_in
@@ -89,19 +88,29 @@ def _result(finding: Finding, index: int) -> om.Result:
     return result
 
 
+@cache
+def _fields(cls: Any) -> tuple[tuple[str, str, Any], ...]:
+    """(attribute, schema property name, default) of a sarif-om class, computed once per class."""
+    fields = []
+    for field in attr.fields(cls):
+        default: Any = field.default
+        if hasattr(default, "factory") and hasattr(default, "takes_self"):  # an attrs Factory
+            default = default.factory()
+        fields.append((field.name, field.metadata.get("schema_property_name", field.name), default))
+    return tuple(fields)
+
+
 def _plain(value: Any) -> Any:
     """sarif-om objects to JSON-ready data with the schema's property names, defaults left out."""
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
     if attr.has(type(value)):
         data: dict[str, Any] = {}
-        for field in attr.fields(type(value)):
-            item = getattr(value, field.name)
-            default = field.default.factory() if isinstance(field.default, attr.Factory) else field.default  # type: ignore[attr-defined]
-            if item is None or (default is not attr.NOTHING and item == default and field.name != "level"):
+        for name, json_name, default in _fields(type(value)):  # type: ignore[arg-type]
+            item = getattr(value, name)
+            if item is None or (default is not attr.NOTHING and item == default and name != "level"):
                 continue
-            name = field.metadata.get("schema_property_name", field.name)
-            if isinstance(value, om.PropertyBag) and name == "additional_properties":
-                continue
-            data[name] = _plain(item)
+            data[json_name] = _plain(item)
         if isinstance(value, om.PropertyBag):
             data.update({k: _plain(v) for k, v in vars(value).items() if k not in data and k != "tags"})
         return data
@@ -125,9 +134,12 @@ def render(findings: list[Finding], *, color: bool = False, files: int = 0) -> s
                 rules=[_descriptor(rule) for rule in rules],
             )
         ),
-        original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(description=om.Message(text="the directory linted from"))},
+        original_uri_base_ids={
+            "%SRCROOT%": om.ArtifactLocation(description=om.Message(text="the directory linted from"))
+        },
         results=[_result(f, index[f.code]) for f in sorted(findings, key=Finding.sort_key)],
         column_kind="unicodeCodePoints",
     )
     log = om.SarifLog(schema_uri=SCHEMA_URI, version="2.1.0", runs=[run])
-    return json.dumps(_plain(log), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # Compact (the C encoder); sorted keys keep the bytes identical from run to run.
+    return json.dumps(_plain(log), sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -20,7 +20,9 @@ def render(findings: list[Finding], *, color: bool = False, files: int = 0) -> s
         where = f"{finding.span.file}:{finding.span.line}:{finding.span.column}"
         lines.append(f"{where}: {finding.code} {level} {finding.message} ({finding.name})")
     counts = Counter(f.severity for f in shown)
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "note") if counts[s]]
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "note") if counts[s]
+    ]
     suppressed = len(findings) - len(shown)
     summary = f"{len(shown)} finding{'s' if len(shown) != 1 else ''}"
     if parts:

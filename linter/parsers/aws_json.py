@@ -52,8 +52,17 @@ def document_kind(document: Any) -> str | None:
     return None
 
 
-def _schema_errors(document: Any, schema: dict, file: str) -> list[ParseError]:
-    validator = jsonschema.Draft202012Validator(schema)
+@cache
+def _validator(definition: str | None) -> jsonschema.Draft202012Validator:
+    """The validator of the whole snapshot (None) or of one of its parts, built once."""
+    schema = snapshot_schema()
+    if definition is not None:
+        schema = {**schema["$defs"][definition], "$defs": schema["$defs"]}
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _schema_errors(document: Any, definition: str | None, file: str) -> list[ParseError]:
+    validator = _validator(definition)
     found = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
         path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
@@ -89,9 +98,8 @@ class AwsJsonReader:
     def add(self, document: Any, file: str) -> None:
         kind = document_kind(document)
         whole = span_of(document, file) or Span(file, 1)
-        schema = snapshot_schema()
         if kind == "snapshot":
-            errors = _schema_errors(document, schema, file)
+            errors = _schema_errors(document, None, file)
             if errors:
                 self.unit.errors.extend(errors)
                 return
@@ -99,7 +107,7 @@ class AwsJsonReader:
             return
         definition = {"queue": "queue", "key": "key", "policy": "policy_document"}.get(kind or "")
         if definition:
-            errors = _schema_errors(document, {**schema["$defs"][definition], "$defs": schema["$defs"]}, file)
+            errors = _schema_errors(document, definition, file)
             if errors:
                 self.unit.errors.extend(errors)
                 return
@@ -108,7 +116,9 @@ class AwsJsonReader:
         elif kind == "key":
             self.unit.keys.append(self.key(document, file))
         elif kind == "key-policy":
-            self.loose_policies.append((document["Policy"], None, file, key_span(document, "Policy", file, whole)))
+            self.loose_policies.append(
+                (document["Policy"], None, file, key_span(document, "Policy", file, whole))
+            )
         elif kind == "policy":
             self.loose_policies.append((document, document, file, whole))
 
@@ -150,7 +160,9 @@ class AwsJsonReader:
                     key_span(entry, "service", file, span),
                     service=str(entry["service"]),
                     queue=Value.of(str(entry["queue_arn"]), key_span(entry, "queue_arn", file, span)),
-                    source_arn=Value.of(str(source), key_span(entry, "source_arn", file, span)) if source else None,
+                    source_arn=Value.of(str(source), key_span(entry, "source_arn", file, span))
+                    if source
+                    else None,
                 )
             )
 

@@ -79,7 +79,7 @@ class Resolver:
             return None
         if isinstance(node, dict):
             if len(node) == 1:
-                (name, argument), = node.items()
+                ((name, argument),) = node.items()
                 if name == "Ref":
                     return self._ref(argument)
                 if name == "Fn::GetAtt":
@@ -394,7 +394,14 @@ class _Builder:
             if protocol == "sqs":
                 topic = self.value(properties, "TopicArn", span)
                 found.append(
-                    Sender(name, span, ignores, "sns.amazonaws.com", self.value(properties, "Endpoint", span), topic)
+                    Sender(
+                        name,
+                        span,
+                        ignores,
+                        "sns.amazonaws.com",
+                        self.value(properties, "Endpoint", span),
+                        topic,
+                    )
                 )
         elif kind == "AWS::Events::Rule":
             targets = properties.get("Targets")
@@ -403,11 +410,20 @@ class _Builder:
                     arn = self.value(target, "Arn", span)
                     if arn is not None and arn.some(_is_queue_target):
                         found.append(
-                            Sender(name, span, ignores, "events.amazonaws.com", arn, Value.of(ResourceRef("rule", name, "arn"), span))
+                            Sender(
+                                name,
+                                span,
+                                ignores,
+                                "events.amazonaws.com",
+                                arn,
+                                Value.of(ResourceRef("rule", name, "arn"), span),
+                            )
                         )
         elif kind == "AWS::S3::Bucket":
             notifications = properties.get("NotificationConfiguration")
-            configurations = notifications.get("QueueConfigurations") if isinstance(notifications, dict) else None
+            configurations = (
+                notifications.get("QueueConfigurations") if isinstance(notifications, dict) else None
+            )
             for configuration in configurations if isinstance(configurations, list) else []:
                 if isinstance(configuration, dict) and "Queue" in configuration:
                     bucket = Value.of(ResourceRef("bucket", name, "arn"), span)
