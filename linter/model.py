@@ -97,10 +97,20 @@ class Value:
         """True when at least one known content satisfies `predicate`."""
         return any(predicate(o) for o in self.options)
 
+    def shown(self) -> str:
+        """The contents for a message: 'x', or 'x' or 'y' under Fn::If."""
+        return " or ".join(_show(o) for o in self.options if o is not ABSENT) or "(no value)"
+
     @property
     def single(self) -> Any:
         """The content when known and unambiguous, else None."""
         return self.options[0] if self.known and len(self.options) == 1 else None
+
+
+def _show(content: Any) -> str:
+    if isinstance(content, ResourceRef):
+        return f"the {content.attribute} of {content.name}"
+    return f"'{content}'" if isinstance(content, str) else repr(content)
 
 
 def is_set(value: Value | None) -> bool:

@@ -62,10 +62,9 @@ def _bare_alias(content):
 def check(unit, ctx):
     for queue in unit.queues:
         if queue.kms_key is not None and queue.kms_key.every(_bare_alias):
-            shown = queue.kms_key.single if isinstance(queue.kms_key.single, str) else "an alias name"
             yield ctx.report(
                 queue,
-                f"queue '{queue.name}' names its key by the alias name '{shown}': it resolves in the caller's "
+                f"queue '{queue.name}' names its key by the alias name {queue.kms_key.shown()}: it resolves in the caller's "
                 "account and region and breaks when the alias moves; use the key ARN or the alias ARN",
                 at=queue.kms_key,
             )

@@ -62,10 +62,9 @@ def _malformed(content):
 def check(unit, ctx):
     for queue in unit.queues:
         if queue.kms_key is not None and queue.kms_key.every(_malformed):
-            shown = queue.kms_key.single
             yield ctx.report(
                 queue,
-                f"queue '{queue.name}' has KmsMasterKeyId '{shown}', which is no key ID, key ARN, alias name "
+                f"queue '{queue.name}' has KmsMasterKeyId {queue.kms_key.shown()}, which is no key ID, key ARN, alias name "
                 "(alias/...) or alias ARN: SQS cannot resolve it",
                 at=queue.kms_key,
             )

@@ -60,11 +60,10 @@ Resources:
 from sqs_kms_lint.engine import rule
 
 
-def calls_per_hour(period: int) -> str:
-    """KMS calls per hour at `period`: one GenerateDataKey + Decrypt per producer, one Decrypt per consumer."""
+def calls_per_hour(period: int) -> tuple[str, str]:
+    """KMS calls per hour per producer (GenerateDataKey + Decrypt) and per consumer (Decrypt) at `period`."""
     per_period = 3600 / period
-    factor = f"{per_period:g}"
-    return f"{factor} x (2P + C) calls/h ({2 * per_period:g} per producer, {factor} per consumer)"
+    return f"{round(2 * per_period, 1):g}", f"{round(per_period, 1):g}"
 
 
 def _valid(content):
@@ -80,10 +79,12 @@ def check(unit, ctx):
             continue
         if period.every(lambda o: _valid(o) and o < minimum):
             worst = min(period.options)
+            producer, consumer = calls_per_hour(worst)
+            producer_at_min, consumer_at_min = calls_per_hour(minimum)
             yield ctx.report(
                 queue,
-                f"queue '{queue.name}' reuses data keys for {worst}s, below {minimum}s: {calls_per_hour(worst)} "
-                f"against {calls_per_hour(minimum)} at {minimum}s (P producers, C consumers); "
-                "short periods cost KMS requests and risk KMS.ThrottlingException",
+                f"queue '{queue.name}' reuses data keys for {worst}s, below {minimum}s: {producer} KMS calls/h "
+                f"per producer and {consumer} per consumer, against {producer_at_min} and {consumer_at_min} at "
+                f"{minimum}s (calls/h = 3600/period x (2P + C)); more calls cost more and risk KMS.ThrottlingException",
                 at=period,
             )

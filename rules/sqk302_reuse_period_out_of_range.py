@@ -58,7 +58,7 @@ def check(unit, ctx):
         if period is not None and period.every(_invalid):
             yield ctx.report(
                 queue,
-                f"queue '{queue.name}' has KmsDataKeyReusePeriodSeconds {period.single!r}: AWS accepts only an "
+                f"queue '{queue.name}' has KmsDataKeyReusePeriodSeconds {period.shown()}: AWS accepts only an "
                 "integer from 60 to 86400 seconds and rejects the request",
                 at=period,
             )

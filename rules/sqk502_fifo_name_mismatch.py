@@ -68,12 +68,12 @@ def check(unit, ctx):
         if queue.is_fifo() and name.every(lambda o: not o.endswith(".fifo")):
             yield ctx.report(
                 queue,
-                f"FIFO queue name '{name.single}' does not end in '.fifo': AWS rejects it",
+                f"FIFO queue name {name.shown()} does not end in '.fifo': AWS rejects it",
                 at=name,
             )
         elif queue.is_standard() and name.every(lambda o: o.endswith(".fifo")):
             yield ctx.report(
                 queue,
-                f"queue name '{name.single}' ends in '.fifo' but FifoQueue is not true: AWS rejects it",
+                f"queue name {name.shown()} ends in '.fifo' but FifoQueue is not true: AWS rejects it",
                 at=name,
             )

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -138,23 +139,27 @@ def main() -> None:
         root = Path(tmp)
         files = make_corpus(root, args.templates, args.queues)
         lines = sum(len(p.read_text().splitlines()) for p in files)
-        contenders = {
-            "decode-only (cfn-lint decoder)": lambda: time_decode(files),
-            "sqs-kms-lint (all rules, SARIF)": lambda: time_lint(root),
+        yaml_files = sum(p.suffix == ".yaml" for p in files)
+        contenders: dict[str, tuple[Callable[[], float], int]] = {
+            "decode-only (cfn-lint decoder)": (lambda: time_decode(files), len(files)),
+            "sqs-kms-lint (all rules, SARIF)": (lambda: time_lint(root), len(files)),
         }
         if args.cfn_lint:
-            contenders["cfn-lint (its own rules, YAML only)"] = lambda: time_cfn_lint(files)
+            contenders["cfn-lint (its own rules; YAML templates only)"] = (
+                lambda: time_cfn_lint(files),
+                yaml_files,
+            )
         times: dict[str, list[float]] = {name: [] for name in contenders}
         time_lint(root)  # warm imports and caches once, for every contender alike
         for _ in range(args.rounds):
-            for name, run in contenders.items():
+            for name, (run, _) in contenders.items():
                 times[name].append(run())
         print(f"corpus: {len(files)} files, {lines} lines; {args.rounds} interleaved rounds, median")
-        print("| contender | median s | ms/file | files/s |")
-        print("|---|---|---|---|")
+        print("| contender | files | median s | ms/file | files/s |")
+        print("|---|---|---|---|---|")
         for name, samples in times.items():
-            median = statistics.median(samples)
-            print(f"| {name} | {median:.2f} | {1000 * median / len(files):.2f} | {len(files) / median:.0f} |")
+            median, count = statistics.median(samples), contenders[name][1]
+            print(f"| {name} | {count} | {median:.2f} | {1000 * median / count:.2f} | {count / median:.0f} |")
 
 
 if __name__ == "__main__":
