@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .model import THIS_ACCOUNT, THIS_REGION, ResourceRef
+from .model import ABSENT, THIS_ACCOUNT, THIS_REGION, UNKNOWN, ResourceRef
 
 _PARTITION = r"aws(?:-[a-z]+)*"
 _REGION = r"(?:[a-z]{2}(?:-[a-z]+)+-\d+|" + re.escape(THIS_REGION) + ")"
@@ -40,7 +40,8 @@ class KmsRef:
     """What a KmsMasterKeyId value says, whatever form it takes.
 
     kind: "key-id", "key-arn", "alias-name", "alias-arn", "malformed", "dangling" (a reference to a
-    resource the unit does not have) or "unknown" (a generated value of a kind we cannot classify).
+    resource the unit does not have), "unknown" (a value we cannot know or classify) or "absent" (a branch
+    that removes the attribute).
     """
 
     kind: str
@@ -56,6 +57,10 @@ class KmsRef:
 
 def parse_kms_ref(content: Any) -> KmsRef:
     """Classify one resolved KmsMasterKeyId content."""
+    if content is ABSENT:
+        return KmsRef("absent")
+    if content is UNKNOWN:
+        return KmsRef("unknown")
     if isinstance(content, ResourceRef):
         if content.kind is None:
             return KmsRef("dangling", resource=content)

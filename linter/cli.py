@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import traceback
 from dataclasses import replace
@@ -85,6 +86,8 @@ def _main(args: argparse.Namespace) -> int:
     if args.fail_on:
         settings = replace(settings, fail_on=args.fail_on)
     if args.account_id:
+        if not re.fullmatch(r"\d{12}", args.account_id):
+            raise ConfigError(f"--account-id: {args.account_id!r} is not a 12-digit AWS account ID")
         settings = replace(settings, account_id=args.account_id)
 
     files = collect(paths, settings.exclude)

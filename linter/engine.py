@@ -121,7 +121,6 @@ class Settings:
     """What the configuration says; the CLI builds it from `.sqs-kms-lint.yaml` and flags."""
 
     rules: dict[str, RuleSettings] = field(default_factory=dict)  # by rule code
-    require_cmk: bool = False
     account_id: str | None = None
     fail_on: str = "warning"
     exclude: tuple[str, ...] = ()
@@ -130,7 +129,7 @@ class Settings:
         configured = self.rules.get(rule.code, RuleSettings()).severity
         if configured is not None:
             return configured
-        if rule.opt_in and not (rule.code == "SQK004" and self.require_cmk):
+        if rule.opt_in:
             return "off"
         return rule.severity
 

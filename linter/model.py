@@ -64,11 +64,15 @@ class ResourceRef:
 
 @dataclass(frozen=True)
 class Value:
-    """An attribute as written: the contents it may take, whether they are known, and its span."""
+    """An attribute as written: the contents it may take, and its span.
+
+    `options` holds one content per branch (several under `Fn::If`); a branch that cannot be known offline
+    is UNKNOWN, one that removes the attribute is ABSENT. So a value can be written (no ABSENT) and yet
+    unknown (some UNKNOWN): `is_set` and `every` tell the two questions apart.
+    """
 
     options: tuple[Any, ...]
     span: Span
-    known: bool = True
 
     @classmethod
     def of(cls, content: Any, span: Span) -> Value:
@@ -76,30 +80,35 @@ class Value:
 
     @classmethod
     def unknown(cls, span: Span) -> Value:
-        return cls((), span, known=False)
+        return cls((UNKNOWN,), span)
 
     @classmethod
     def from_options(cls, options: list[Any] | None, span: Span) -> Value:
-        """A value from a resolver's options; None or any UNKNOWN option makes it unknown."""
-        if options is None or any(o is UNKNOWN for o in options):
-            return cls.unknown(span)
-        return cls(tuple(options), span)
+        """A value from a resolver's options (None: nothing about it is known)."""
+        return cls.unknown(span) if options is None else cls(tuple(options), span)
+
+    @property
+    def known(self) -> bool:
+        return UNKNOWN not in self.options
 
     def map(self, convert: Callable[[Any], Any]) -> Value:
-        """The same value with every content converted (ABSENT stays ABSENT)."""
-        return Value(tuple(o if o is ABSENT else convert(o) for o in self.options), self.span, self.known)
+        """The same value with every known, present content converted."""
+        return Value(tuple(o if o is ABSENT or o is UNKNOWN else convert(o) for o in self.options), self.span)
 
     def every(self, predicate: Callable[[Any], bool]) -> bool:
-        """True when the value is known and every content it may take satisfies `predicate`."""
+        """True when every branch is known and satisfies `predicate` (ABSENT branches are passed to it)."""
         return self.known and bool(self.options) and all(predicate(o) for o in self.options)
 
     def some(self, predicate: Callable[[Any], bool]) -> bool:
-        """True when at least one known content satisfies `predicate`."""
-        return any(predicate(o) for o in self.options)
+        """True when at least one known, present branch satisfies `predicate`."""
+        return any(predicate(o) for o in self.options if o is not UNKNOWN and o is not ABSENT)
 
     def shown(self) -> str:
         """The contents for a message: 'x', or 'x' or 'y' under Fn::If."""
-        return " or ".join(_show(o) for o in self.options if o is not ABSENT) or "(no value)"
+        return (
+            " or ".join(_show(o) for o in self.options if o is not ABSENT and o is not UNKNOWN)
+            or "(no value)"
+        )
 
     @property
     def single(self) -> Any:
@@ -114,8 +123,24 @@ def _show(content: Any) -> str:
 
 
 def is_set(value: Value | None) -> bool:
-    """The attribute is written and no branch removes it."""
-    return value is not None and value.every(lambda o: o is not ABSENT)
+    """The attribute is written and no branch removes it (its content may still be unknown)."""
+    return value is not None and ABSENT not in value.options
+
+
+def is_blank(content: Any) -> bool:
+    return isinstance(content, str) and not content.strip()
+
+
+# KmsDataKeyReusePeriodSeconds: an integer of seconds in this range (CloudFormation; provider IntBetween).
+REUSE_PERIOD_MIN, REUSE_PERIOD_MAX = 60, 86400
+
+
+def valid_reuse_period(content: Any) -> bool:
+    return (
+        isinstance(content, int)
+        and not isinstance(content, bool)
+        and REUSE_PERIOD_MIN <= content <= REUSE_PERIOD_MAX
+    )
 
 
 @dataclass
@@ -165,11 +190,9 @@ class Queue(Resource):
     live: bool = False
 
     def uses_kms(self) -> bool:
-        """Every branch sets a non-blank KmsMasterKeyId (or one we cannot see but know is written)."""
-        return is_set(self.kms_key) and (
-            self.kms_key is not None
-            and self.kms_key.every(lambda o: not (isinstance(o, str) and not o.strip()))
-        )
+        """SSE-KMS on every branch: KmsMasterKeyId is written, none removes it, none is blank (a content we
+        cannot know offline still names a key: the author wrote one)."""
+        return is_set(self.kms_key) and not (self.kms_key is not None and self.kms_key.some(is_blank))
 
     def is_fifo(self) -> bool:
         return self.fifo is not None and self.fifo.every(lambda o: o is True)
@@ -189,8 +212,10 @@ class Key(Resource):
     key_state: Value | None = None
     key_spec: Value | None = None
     key_usage: Value | None = None
-    policy: Value | None = None  # content: PolicyDocument; None means AWS's default key policy
-    aliases: list[str] = field(default_factory=list)  # alias names ("alias/x") known to point here
+    # content: PolicyDocument. None: the input defines the key without a policy, so it has AWS's default
+    # key policy; an unknown Value: the policy exists but was not captured (a describe-key alone).
+    policy: Value | None = None
+    aliases: list[str] | None = None  # alias names ("alias/x") known to point here; None: not listed
     aws_managed: bool = False
 
 
@@ -211,7 +236,10 @@ class Sender(Resource):
 
 @dataclass
 class IdentityPolicy(Resource):
-    principal: Value | None = None
+    """An IAM policy attached to identities (roles, users, groups): what they may do on queues and keys."""
+
+    principals: list[Value] = field(default_factory=list)  # the identities' ARNs or resource references
+    account: str | None = None
     document: PolicyDocument | None = None
 
 

@@ -48,10 +48,13 @@ inline `# sqs-kms-lint: ignore SQK000 -- reason` needs a file whose comments can
 - https://docs.aws.amazon.com/cli/latest/reference/kms/describe-key.html
 """
 
-from sqs_kms_lint.engine import rule
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import Unit
 
 
 @rule("SQK000", "file-unparseable", "error", tags=("security", "correctness"), precision="very-high")
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for error in unit.errors:
         yield ctx.report(None, error.message, at=error.span)

@@ -50,13 +50,16 @@ None. Change its severity with `rules: {SQK002: {severity: warning}}` or switch 
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue
 """
 
-from sqs_kms_lint.engine import rule
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import Unit, is_blank
 
 
 @rule("SQK002", "queue-kms-key-empty", "error", precision="very-high")
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
-        if queue.kms_key is not None and queue.kms_key.every(lambda o: isinstance(o, str) and not o.strip()):
+        if queue.kms_key is not None and queue.kms_key.every(is_blank):
             yield ctx.report(
                 queue,
                 f"queue '{queue.name}' has an empty KmsMasterKeyId: it is not encrypted with the key you meant; "

@@ -49,20 +49,21 @@ None. Change its severity with `rules: {SQK003: {severity: warning}}` or switch 
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue
 """
 
-from sqs_kms_lint.engine import rule
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import Unit
 
 
 @rule("SQK003", "queue-sse-modes-conflict", "error", precision="very-high")
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
-        if (
-            queue.sqs_managed_sse is not None
-            and queue.sqs_managed_sse.every(lambda o: o is True)
-            and queue.uses_kms()
-        ):
+        sse = queue.sqs_managed_sse
+        # A key whose value is unknown (an import, a parameter) is still a key written beside SSE-SQS.
+        if sse is not None and sse.every(lambda o: o is True) and queue.uses_kms():
             yield ctx.report(
                 queue,
                 f"queue '{queue.name}' sets both SqsManagedSseEnabled: true and KmsMasterKeyId: AWS rejects the "
                 "request (only one type of SSE at a time); remove SqsManagedSseEnabled to use the KMS key",
-                at=queue.sqs_managed_sse,
+                at=sse,
             )

@@ -54,15 +54,19 @@ and `rules: {SQK004: off}` switches it off again; suppress one finding with
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key
 """
 
-from sqs_kms_lint.arns import parse_kms_ref
-from sqs_kms_lint.engine import rule
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.lookup import queue_key_lookups
+from sqs_kms_lint.model import Unit
 
 
 @rule("SQK004", "queue-not-using-cmk", "error", opt_in=True)
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         if queue.kms_key is not None:
-            if queue.kms_key.every(lambda o: parse_kms_ref(o).is_aws_managed):
+            lookups = queue_key_lookups(unit, queue)
+            if lookups and all(lookup.aws_managed for lookup in lookups):
                 yield ctx.report(
                     queue,
                     f"queue '{queue.name}' uses the AWS managed key alias/aws/sqs: its policy cannot be changed; "

@@ -49,22 +49,26 @@ finding with `# sqs-kms-lint: ignore SQK101 -- reason` on its line or the line a
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_alias
 """
 
+from collections.abc import Iterator
+from typing import Any
+
 from sqs_kms_lint.arns import parse_kms_ref
-from sqs_kms_lint.engine import rule
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import Unit
 
 
-def _bare_alias(content):
+def _bare_alias(content: Any) -> bool:
     ref = parse_kms_ref(content)
     return ref.kind == "alias-name" and not ref.is_aws_managed
 
 
 @rule("SQK101", "kms-key-bare-alias", "warning", precision="very-high")
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         if queue.kms_key is not None and queue.kms_key.every(_bare_alias):
             yield ctx.report(
                 queue,
-                f"queue '{queue.name}' names its key by the alias name {queue.kms_key.shown()}: it resolves in the caller's "
-                "account and region and breaks when the alias moves; use the key ARN or the alias ARN",
+                f"queue '{queue.name}' names its key by the alias name {queue.kms_key.shown()}: it resolves in "
+                "the caller's account and region and breaks when the alias moves; use the key ARN or the alias ARN",
                 at=queue.kms_key,
             )

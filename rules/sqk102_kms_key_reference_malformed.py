@@ -48,23 +48,25 @@ None. Change its severity with `rules: {SQK102: {severity: warning}}` or switch 
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html
 """
 
+from collections.abc import Iterator
+from typing import Any
+
 from sqs_kms_lint.arns import parse_kms_ref
-from sqs_kms_lint.engine import rule
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import Unit, is_blank
 
 
-def _malformed(content):
-    return (
-        not (isinstance(content, str) and not content.strip()) and parse_kms_ref(content).kind == "malformed"
-    )
+def _malformed(content: Any) -> bool:
+    return not is_blank(content) and parse_kms_ref(content).kind == "malformed"
 
 
 @rule("SQK102", "kms-key-reference-malformed", "error", precision="very-high")
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         if queue.kms_key is not None and queue.kms_key.every(_malformed):
             yield ctx.report(
                 queue,
-                f"queue '{queue.name}' has KmsMasterKeyId {queue.kms_key.shown()}, which is no key ID, key ARN, alias name "
-                "(alias/...) or alias ARN: SQS cannot resolve it",
+                f"queue '{queue.name}' has KmsMasterKeyId {queue.kms_key.shown()}, which is no key ID, key ARN, "
+                "alias name (alias/...) or alias ARN: SQS cannot resolve it",
                 at=queue.kms_key,
             )

@@ -58,8 +58,11 @@ None. Change its severity with `rules: {SQK103: {severity: warning}}` or switch 
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key
 """
 
-from sqs_kms_lint.engine import rule
-from sqs_kms_lint.keyref import queue_key_lookups
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.lookup import key_verdict
+from sqs_kms_lint.model import Key, Unit, Value
 
 _UNUSABLE = {
     "Disabled": "KMS.DisabledException",
@@ -68,10 +71,8 @@ _UNUSABLE = {
 }
 
 
-def _unusable(key):
+def _unusable(key: Key) -> tuple[str, Value] | None:
     """(why, the attribute that says so) when the key cannot be used, else None."""
-    if key is None:
-        return None
     if key.key_state is not None and key.key_state.every(lambda o: o in _UNUSABLE):
         state = key.key_state.single
         return (
@@ -84,13 +85,11 @@ def _unusable(key):
 
 
 @rule("SQK103", "kms-key-disabled", "error")
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
-        lookups = queue_key_lookups(unit, queue)
-        verdicts = [_unusable(lookup.key) for lookup in lookups]
-        if lookups and all(verdicts):
-            why, where = verdicts[0]
-            key = lookups[0].key
+        found = key_verdict(unit, queue, _unusable)
+        if found:
+            key, (why, where) = found
             yield ctx.report(
                 queue,
                 f"queue '{queue.name}' uses key '{key.name}', which is {why}: every send and receive fails",

@@ -54,32 +54,31 @@ None. Change its severity with `rules: {SQK104: {severity: warning}}` or switch 
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key
 """
 
-from sqs_kms_lint.engine import rule
-from sqs_kms_lint.keyref import queue_key_lookups
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.lookup import key_verdict
+from sqs_kms_lint.model import Key, Unit, Value
 
 
-def _unsupported(key):
-    if key is None:
-        return None
+def _unsupported(key: Key) -> tuple[str, Value] | None:
     if key.key_spec is not None and key.key_spec.every(
         lambda o: isinstance(o, str) and o != "SYMMETRIC_DEFAULT"
     ):
-        return f"KeySpec {key.key_spec.single}", key.key_spec
+        return f"KeySpec {key.key_spec.shown()}", key.key_spec
     if key.key_usage is not None and key.key_usage.every(
         lambda o: isinstance(o, str) and o != "ENCRYPT_DECRYPT"
     ):
-        return f"KeyUsage {key.key_usage.single}", key.key_usage
+        return f"KeyUsage {key.key_usage.shown()}", key.key_usage
     return None
 
 
 @rule("SQK104", "kms-key-unsupported-spec", "error", precision="very-high")
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
-        lookups = queue_key_lookups(unit, queue)
-        verdicts = [_unsupported(lookup.key) for lookup in lookups]
-        if lookups and all(verdicts):
-            what, where = verdicts[0]
-            key = lookups[0].key
+        found = key_verdict(unit, queue, _unsupported)
+        if found:
+            key, (what, where) = found
             yield ctx.report(
                 queue,
                 f"queue '{queue.name}' uses key '{key.name}' with {what}: SQS needs a symmetric encryption key "

@@ -52,12 +52,15 @@ None. Change its severity with `rules: {SQK105: {severity: warning}}` or switch 
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_alias
 """
 
-from sqs_kms_lint.engine import rule
-from sqs_kms_lint.keyref import queue_key_lookups
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.lookup import queue_key_lookups
+from sqs_kms_lint.model import Unit
 
 
 @rule("SQK105", "kms-key-not-found", "error")
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         lookups = queue_key_lookups(unit, queue)
         if lookups and all(lookup.missing for lookup in lookups):

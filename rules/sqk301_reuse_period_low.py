@@ -57,7 +57,10 @@ Resources:
 - https://aws.amazon.com/kms/pricing/
 """
 
-from sqs_kms_lint.engine import rule
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import Unit, valid_reuse_period
 
 
 def calls_per_hour(period: int) -> tuple[str, str]:
@@ -66,18 +69,14 @@ def calls_per_hour(period: int) -> tuple[str, str]:
     return f"{round(2 * per_period, 1):g}", f"{round(per_period, 1):g}"
 
 
-def _valid(content):
-    return isinstance(content, int) and not isinstance(content, bool) and 60 <= content <= 86400
-
-
 @rule("SQK301", "reuse-period-low", "warning", options={"min-reuse-period": 300})
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     minimum = ctx.options["min-reuse-period"]
     for queue in unit.queues:
         period = queue.reuse_period
         if period is None or not queue.uses_kms():
             continue
-        if period.every(lambda o: _valid(o) and o < minimum):
+        if period.every(lambda o: valid_reuse_period(o) and o < minimum):
             worst = min(period.options)
             producer, consumer = calls_per_hour(worst)
             producer_at_min, consumer_at_min = calls_per_hour(minimum)

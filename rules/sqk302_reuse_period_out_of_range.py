@@ -44,15 +44,19 @@ None. Change its severity with `rules: {SQK302: {severity: warning}}` or switch 
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue
 """
 
-from sqs_kms_lint.engine import rule
+from collections.abc import Iterator
+from typing import Any
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import ABSENT, Unit, valid_reuse_period
 
 
-def _invalid(content):
-    return not (isinstance(content, int) and not isinstance(content, bool) and 60 <= content <= 86400)
+def _invalid(content: Any) -> bool:
+    return content is not ABSENT and not valid_reuse_period(content)
 
 
 @rule("SQK302", "reuse-period-out-of-range", "error", precision="very-high")
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         period = queue.reuse_period
         if period is not None and period.every(_invalid):

@@ -47,12 +47,14 @@ None. Change its severity with `rules: {SQK303: {severity: error}}` or switch it
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue
 """
 
-from sqs_kms_lint.engine import rule
-from sqs_kms_lint.model import is_set
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import Unit, is_set
 
 
 @rule("SQK303", "reuse-period-without-kms", "warning")
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         # A live queue reports the attribute itself; only an author's template shows intent.
         if queue.live or not is_set(queue.reuse_period) or queue.kms_key is not None:

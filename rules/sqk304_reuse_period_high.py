@@ -48,11 +48,14 @@ Resources:
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue
 """
 
-from sqs_kms_lint.engine import rule
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import Unit, valid_reuse_period
 
 
 @rule("SQK304", "reuse-period-high", "warning", options={"max-reuse-period": None})
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     maximum = ctx.options["max-reuse-period"]
     if maximum is None:
         return
@@ -60,7 +63,7 @@ def check(unit, ctx):
         period = queue.reuse_period
         if period is None or not queue.uses_kms():
             continue
-        if period.every(lambda o: isinstance(o, int) and not isinstance(o, bool) and maximum < o <= 86400):
+        if period.every(lambda o: valid_reuse_period(o) and o > maximum):
             yield ctx.report(
                 queue,
                 f"queue '{queue.name}' reuses data keys for {min(period.options)}s, above the limit of "

@@ -55,11 +55,14 @@ None. Change its severity with `rules: {SQK501: {severity: error}}` or switch it
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue
 """
 
-from sqs_kms_lint.engine import rule
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import Unit
 
 
 @rule("SQK501", "fifo-without-deduplication", "warning", tags=("security", "reliability"))
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         dedup = queue.content_based_deduplication
         if queue.is_fifo() and (dedup is None or dedup.every(lambda o: o is False)):
@@ -67,5 +70,5 @@ def check(unit, ctx):
                 queue,
                 f"FIFO queue '{queue.name}' has no ContentBasedDeduplication: every SendMessage must carry a "
                 "MessageDeduplicationId or it fails",
-                at=queue.fifo,
+                at=dedup if dedup is not None else queue.fifo,
             )

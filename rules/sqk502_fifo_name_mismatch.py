@@ -52,24 +52,21 @@ None. Change its severity with `rules: {SQK502: {severity: warning}}` or switch 
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue
 """
 
-from sqs_kms_lint.engine import rule
+from collections.abc import Iterator
 
-
-def _name(content):
-    return isinstance(content, str)
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import Unit
 
 
 @rule("SQK502", "fifo-name-mismatch", "error", tags=("security", "reliability"), precision="very-high")
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         name = queue.queue_name
-        if name is None or not name.every(_name):
+        if name is None or not name.every(lambda o: isinstance(o, str)):
             continue
         if queue.is_fifo() and name.every(lambda o: not o.endswith(".fifo")):
             yield ctx.report(
-                queue,
-                f"FIFO queue name {name.shown()} does not end in '.fifo': AWS rejects it",
-                at=name,
+                queue, f"FIFO queue name {name.shown()} does not end in '.fifo': AWS rejects it", at=name
             )
         elif queue.is_standard() and name.every(lambda o: o.endswith(".fifo")):
             yield ctx.report(

@@ -49,8 +49,10 @@ None. Change its severity with `rules: {SQK503: {severity: warning}}` or switch 
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue
 """
 
-from sqs_kms_lint.engine import rule
-from sqs_kms_lint.model import is_set
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import Unit, is_set
 
 
 @rule(
@@ -60,7 +62,7 @@ from sqs_kms_lint.model import is_set
     tags=("security", "reliability"),
     precision="very-high",
 )
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         if not queue.is_standard():
             continue

@@ -51,7 +51,10 @@ None. Change its severity with `rules: {SQK504: {severity: warning}}` or switch 
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue
 """
 
-from sqs_kms_lint.engine import rule
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import Unit
 
 
 @rule(
@@ -61,7 +64,7 @@ from sqs_kms_lint.engine import rule
     tags=("security", "reliability"),
     precision="very-high",
 )
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         limit, scope = queue.fifo_throughput_limit, queue.deduplication_scope
         if not queue.is_fifo() or limit is None or not limit.every(lambda o: o == "perMessageGroupId"):

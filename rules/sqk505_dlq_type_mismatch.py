@@ -56,31 +56,27 @@ None. Change its severity with `rules: {SQK505: {severity: warning}}` or switch 
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue_redrive_policy
 """
 
+from collections.abc import Iterator
+from typing import Any
+
 from sqs_kms_lint.arns import parse_queue_id
-from sqs_kms_lint.engine import rule
-from sqs_kms_lint.model import ResourceRef
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.lookup import find_queue
+from sqs_kms_lint.model import Unit
 
 
-def _target_is_fifo(unit, content):
+def _target_is_fifo(unit: Unit, content: Any) -> bool | None:
     """True/False when the redrive target's type is known, else None."""
-    if isinstance(content, ResourceRef):
-        target = (
-            next((q for q in unit.queues if q.name == content.name), None)
-            if content.kind == "queue"
-            else None
-        )
-        if target is None:
-            return None
+    target = find_queue(unit, content)
+    if target is not None:
         return True if target.is_fifo() else False if target.is_standard() else None
-    if isinstance(content, str):
-        queue_id = parse_queue_id(content.strip())
-        if queue_id is not None:
-            return queue_id.name.endswith(".fifo")
-    return None
+    queue_id = parse_queue_id(content.strip()) if isinstance(content, str) else None
+    # AWS requires a FIFO queue's name to end in .fifo and forbids it on a standard queue.
+    return queue_id.name.endswith(".fifo") if queue_id is not None else None
 
 
 @rule("SQK505", "dlq-type-mismatch", "error", tags=("security", "reliability"), precision="very-high")
-def check(unit, ctx):
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         target = queue.redrive_target
         if target is None or not target.known:

@@ -122,7 +122,13 @@ def test_pyproject_section_is_read(repo: Path, capsys) -> None:
         ("colour: true\n", "(top level)"),
         ("rules:\n  SQK999: off\n", "rules"),
         ("rules:\n  SQK301: {min-reuse-period: soon}\n", "rules.SQK301"),
-        ("rules:\n  SQK301: {max-speed: 3}\n", "rules.SQK301"),
+        (
+            "rules:\n  SQK301: {max-speed: 3}\n",
+            "rules.SQK301: Additional properties are not allowed ('max-speed'",
+        ),
+        ("rules:\n  SQK301: {min-reuse-period: -5}\n", "rules.SQK301.min-reuse-period"),
+        ("rules:\n  SQK301: {min-reuse-period: true}\n", "rules.SQK301.min-reuse-period"),
+        ("rules:\n  SQK101: loud\n", "rules.SQK101"),
         ("account-id: '12'\n", "account-id"),
         ("rules: [\n", "cannot read"),
     ],
@@ -135,8 +141,15 @@ def test_bad_config_is_exit_2_with_the_keys_path(repo: Path, capsys, config: str
     assert out == ""
 
 
+def test_planned_rules_may_already_be_configured(repo: Path, capsys) -> None:
+    (repo / "t.yaml").write_text(GOOD_TEMPLATE)
+    (repo / ".sqs-kms-lint.yaml").write_text("rules:\n  SQK202: off\n  key-policy-public: warning\n")
+    assert _lint(capsys)[0] == 0
+
+
 def test_usage_errors_are_exit_2(repo: Path, capsys) -> None:
     assert _lint(capsys, "missing-dir")[0] == 2
+    assert _lint(capsys, "--account-id", "abc")[0] == 2
     assert _lint(capsys, "--explain", "SQK999")[0] == 2
     with pytest.raises(SystemExit) as exit_:
         main(["--format", "xml"])

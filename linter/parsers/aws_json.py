@@ -15,11 +15,11 @@ from typing import Any
 
 import jsonschema
 
-from ..arns import parse_kms_ref, parse_queue_id
+from ..arns import QueueId, parse_kms_ref, parse_queue_id
 from ..model import IdentityPolicy, Key, ParseError, Queue, Sender, Span, Unit, Value
-from .cloudformation import to_bool, to_int
 from .located import key_span, span_of
 from .policies import build_policy
+from .scalars import to_bool, to_int
 
 SNAPSHOT_KEYS = ("queues", "keys", "identity_policies", "senders")
 
@@ -39,10 +39,12 @@ def document_kind(document: Any) -> str | None:
     ours = any(k in document for k in SNAPSHOT_KEYS)
     if ours and ("account" in document or set(document) <= {"account", "region", *SNAPSHOT_KEYS}):
         return "snapshot"  # (another tool's JSON with a "keys" member is not)
-    if "Attributes" in document and (
-        {"QueueUrl", "QueueArn"} & set(document) or isinstance(document["Attributes"], dict)
+    attributes = document.get("Attributes")
+    if attributes is not None and (
+        {"QueueUrl", "QueueArn"} & set(document)
+        or (isinstance(attributes, dict) and "QueueArn" in attributes)
     ):
-        return "queue"
+        return "queue"  # (an SNS topic's or another service's attributes lack the queue's identity)
     if "KeyMetadata" in document:
         return "key"
     if set(document) == {"Policy"} or ({"Policy", "PolicyName"} >= set(document) and "Policy" in document):
@@ -87,6 +89,16 @@ def _span_at(document: Any, path: list, file: str) -> Span:
     return best
 
 
+def _queue_arn(identity: str, queue_id: QueueId | None) -> str | None:
+    """The queue's ARN as written, or built from its URL (the partition read off the host)."""
+    if identity.startswith("arn:"):
+        return identity
+    if queue_id is None or queue_id.region is None:
+        return None
+    partition = "aws-cn" if ".amazonaws.com.cn" in identity else "aws"
+    return f"arn:{partition}:sqs:{queue_id.region}:{queue_id.account}:{queue_id.name}"
+
+
 class AwsJsonReader:
     """Collects the raw documents of one unit, then links policies to keys."""
 
@@ -124,11 +136,17 @@ class AwsJsonReader:
 
     def finish(self) -> None:
         """A loose key policy belongs to the unit's key when the unit has exactly one (documented)."""
-        if len(self.unit.keys) == 1 and self.unit.keys[0].policy is None and len(self.loose_policies) == 1:
+        keys = self.unit.keys
+        if (
+            len(keys) == 1
+            and keys[0].policy is not None
+            and not keys[0].policy.known
+            and len(self.loose_policies) == 1
+        ):
             content, node, file, span = self.loose_policies[0]
             document = build_policy(content, node, file, span)
             if document is not None:
-                self.unit.keys[0].policy = Value.of(document, span)
+                keys[0].policy = Value.of(document, span)
 
     def snapshot(self, document: dict, file: str) -> None:
         self.unit.account = document.get("account") or self.unit.account
@@ -143,11 +161,13 @@ class AwsJsonReader:
             span = span_of(entry, file) or Span(file, 1)
             doc_span = key_span(entry, "document", file, span)
             policy_doc = build_policy(entry["document"], entry["document"], file, doc_span)
+            principal_span = key_span(entry, "principal", file, span)
             self.unit.identity_policies.append(
                 IdentityPolicy(
                     str(entry["principal"]),
-                    key_span(entry, "principal", file, span),
-                    principal=Value.of(str(entry["principal"]), key_span(entry, "principal", file, span)),
+                    principal_span,
+                    principals=[Value.of(str(entry["principal"]), principal_span)],
+                    account=self.unit.account,
                     document=policy_doc,
                 )
             )
@@ -186,7 +206,7 @@ class AwsJsonReader:
             identity or f"queue #{len(self.unit.queues) + 1}",
             span,
             live=True,
-            arn=identity if identity.startswith("arn:") else None,
+            arn=_queue_arn(identity, queue_id),
             account=queue_id.account if queue_id else None,
             region=queue_id.region if queue_id else None,
             queue_name=Value.of(queue_id.name, span) if queue_id else None,
@@ -230,11 +250,13 @@ class AwsJsonReader:
             key_state=value("KeyState"),
             key_spec=value("KeySpec", "CustomerMasterKeySpec"),
             key_usage=value("KeyUsage"),
-            aliases=[str(a) for a in document.get("Aliases", [])],
+            aliases=[str(a) for a in document["Aliases"]] if "Aliases" in document else None,
             aws_managed=metadata.get("KeyManager") == "AWS",
         )
         if "Policy" in document:
             policy_span = key_span(document, "Policy", file, span)
             policy = build_policy(document["Policy"], document["Policy"], file, policy_span)
             key.policy = Value.of(policy, policy_span) if policy else Value.unknown(policy_span)
+        else:  # a live key always has a policy; this input just did not capture it
+            key.policy = Value.unknown(span)
         return key

@@ -27,8 +27,9 @@ from ..model import (
     Unit,
     Value,
 )
-from .located import key_of, key_span, span_of
+from .located import key_span, span_of
 from .policies import build_policy
+from .scalars import to_bool, to_int
 
 _MAX_OPTIONS = 32  # Fn::If combinations beyond this are treated as unknown
 _MAX_DEPTH = 40
@@ -68,6 +69,11 @@ class Resolver:
         self.mappings: dict = mappings if isinstance(mappings, dict) else {}
         self.account = account or THIS_ACCOUNT
         self.region = region or THIS_REGION
+        # Macros (SAM, Fn::ForEach, others) create resources the template does not list, so a reference
+        # to a name we do not see is unknown there rather than dangling.
+        self.generated_resources = "Transform" in template or any(
+            str(name).startswith("Fn::ForEach") for name in self.resources
+        )
 
     def one(self, node: Any) -> Any:
         """The single content of `node`, UNKNOWN when it is unknown or has several options."""
@@ -100,6 +106,8 @@ class Resolver:
         if isinstance(node, list):
             items = [self._nested(item, depth) for item in node]
             return [[i for i in items if i is not ABSENT]]
+        if isinstance(node, str) and "{{resolve:" in node:
+            return None  # a dynamic reference (SSM, Secrets Manager): resolved at deploy time
         return [_plain(node)]
 
     def _nested(self, node: Any, depth: int) -> Any:
@@ -120,7 +128,7 @@ class Resolver:
             return [_plain(parameter["Default"])]
         resource = self.resources.get(name)
         if not isinstance(resource, dict):
-            return [ResourceRef(None, name, "id")]
+            return None if self.generated_resources else [ResourceRef(None, name, "id")]
         kind = _KINDS.get(str(resource.get("Type")), "other")
         if kind == "alias":
             alias_name = self.one(_properties(resource).get("AliasName"))
@@ -146,7 +154,7 @@ class Resolver:
             return None
         resource = self.resources.get(name)
         if not isinstance(resource, dict):
-            return [ResourceRef(None, name, attribute.lower())]
+            return None if self.generated_resources else [ResourceRef(None, name, attribute.lower())]
         kind = _KINDS.get(str(resource.get("Type")), "other")
         if kind == "queue" and attribute == "QueueName":
             queue_name = self.one(_properties(resource).get("QueueName"))
@@ -275,22 +283,6 @@ def _properties(resource: dict) -> dict:
     return properties if isinstance(properties, dict) else {}
 
 
-def to_bool(content: Any) -> Any:
-    """CloudFormation and the AWS CLI accept "true"/"false" strings for booleans."""
-    if isinstance(content, str) and content.strip().lower() in ("true", "false"):
-        return content.strip().lower() == "true"
-    return content
-
-
-def to_int(content: Any) -> Any:
-    """Numbers may be written as strings; a non-integer stays as written so rules can say so."""
-    if isinstance(content, str) and re.fullmatch(r"\s*-?\d+\s*", content):
-        return int(content)
-    if isinstance(content, float) and content.is_integer():
-        return int(content)
-    return content
-
-
 class _Builder:
     def __init__(self, template: dict, file: str, unit: Unit) -> None:
         self.template = template
@@ -333,7 +325,12 @@ class _Builder:
                         target=self.value(properties, "TargetKeyId", span),
                     )
                 )
-            elif kind in ("AWS::SNS::Subscription", "AWS::Events::Rule", "AWS::S3::Bucket"):
+            elif kind in (
+                "AWS::SNS::Subscription",
+                "AWS::SNS::Topic",
+                "AWS::Events::Rule",
+                "AWS::S3::Bucket",
+            ):
                 self.unit.senders.extend(self.senders(str(name), kind, span, ignores, properties))
 
     def queue(self, name: str, span: Span, ignores: frozenset[str], properties: dict) -> Queue:
@@ -403,6 +400,16 @@ class _Builder:
                         topic,
                     )
                 )
+        elif kind == "AWS::SNS::Topic":  # subscriptions written inline on the topic
+            subscriptions = properties.get("Subscription")
+            topic = Value.of(ResourceRef("topic", name, "arn"), span)
+            for subscription in subscriptions if isinstance(subscriptions, list) else []:
+                if (
+                    isinstance(subscription, dict)
+                    and self.resolver.one(subscription.get("Protocol")) == "sqs"
+                ):
+                    endpoint = self.value(subscription, "Endpoint", span)
+                    found.append(Sender(name, span, ignores, "sns.amazonaws.com", endpoint, topic))
         elif kind == "AWS::Events::Rule":
             targets = properties.get("Targets")
             for target in targets if isinstance(targets, list) else []:
@@ -450,6 +457,3 @@ def _metadata_ignores(resource: dict) -> frozenset[str]:
 def parse_template(template: dict, file: str, unit: Unit) -> None:
     """Add the queues, keys, aliases and senders of a decoded template to `unit`."""
     _Builder(template, file, unit).build()
-
-
-__all__ = ["is_template", "parse_template", "to_bool", "to_int", "key_of"]
