@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from .config import ConfigError, load, settings_from
 from .discover import build_units, collect, read_text
-from .engine import SEVERITIES, SourceComments, all_rules, find_rule, run
+from .engine import SEVERITIES, SourceLines, all_rules, find_rule, run
 from .output import RENDERERS, render
 
 _FAIL_ON = (*SEVERITIES, "never")
@@ -93,9 +93,7 @@ def _main(args: argparse.Namespace) -> int:
     files = collect(paths, settings.exclude)
     units = build_units(files, settings.account_id)
     shown_to_path = {f.shown: f.path for f, _ in files}
-    comments = SourceComments(
-        lambda shown: read_text(shown_to_path[shown]) if shown in shown_to_path else None
-    )
+    comments = SourceLines(lambda shown: read_text(shown_to_path[shown]) if shown in shown_to_path else None)
     findings = sorted(
         (f for unit in units for f in run(unit, settings, comments)), key=lambda f: f.sort_key()
     )

@@ -39,10 +39,20 @@ class SourceFile:
     shown: str  # how findings name it: relative to the working directory when inside it
 
 
-def display_path(path: Path) -> str:
+def project_root(start: Path | None = None) -> Path:
+    """The repository the linter runs in (nearest ancestor with `.git`), else the working directory:
+    paths are shown relative to it, as GitHub code scanning and annotations expect."""
+    here = (start or Path.cwd()).absolute()
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return here
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
     absolute = path.absolute()
     try:
-        return absolute.relative_to(Path.cwd()).as_posix()
+        return absolute.relative_to(root or project_root()).as_posix()
     except ValueError:
         return absolute.as_posix()
 
@@ -91,12 +101,17 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[tuple[Sou
     """Files to lint, each with whether it came from a directory walk (loose raw JSON documents of one
     directory then form one unit). A path that does not exist raises FileNotFoundError."""
     found: list[tuple[SourceFile, bool]] = []
+    root = project_root()
+    excluded = pathspec.GitIgnoreSpec.from_lines(list(exclude))
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found.extend((SourceFile(p, display_path(p)), True) for p in walk(path, exclude))
+            found.extend((SourceFile(p, display_path(p, root)), True) for p in walk(path, exclude))
         elif path.is_file():
-            found.append((SourceFile(path, display_path(path)), False))
+            # A file named explicitly (as pre-commit does) still honours `exclude`, relative to the cwd.
+            relative = display_path(path, Path.cwd())
+            if not excluded.match_file(relative):
+                found.append((SourceFile(path, display_path(path, root)), False))
         else:
             raise FileNotFoundError(name)
     return found

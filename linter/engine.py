@@ -173,18 +173,26 @@ def _span(where: Value | Span | Resource) -> Span:
 _IGNORE = re.compile(r"sqs-kms-lint:\s*ignore\s+([A-Za-z0-9_\-, ]+?)\s*(?:--\s*(.*?))?\s*$")
 
 
-class SourceComments:
-    """Inline suppressions (`# sqs-kms-lint: ignore SQK101 -- reason`), read once per file."""
+class SourceLines:
+    """The linted files' lines, read once per file: inline suppressions
+    (`# sqs-kms-lint: ignore SQK101 -- reason`) and the text fingerprints are made of."""
 
     def __init__(self, reader: Callable[[str], str | None]) -> None:
         self.reader = reader
         self.cache: dict[str, list[str]] = {}
 
-    def ignores(self, file: str, line: int) -> Iterator[tuple[set[str], str]]:
+    def lines(self, file: str) -> list[str]:
         if file not in self.cache:
             text = self.reader(file)
             self.cache[file] = text.splitlines() if text else []
-        lines = self.cache[file]
+        return self.cache[file]
+
+    def text(self, file: str, line: int) -> str:
+        lines = self.lines(file)
+        return lines[line - 1].strip() if 1 <= line <= len(lines) else ""
+
+    def ignores(self, file: str, line: int) -> Iterator[tuple[set[str], str]]:
+        lines = self.lines(file)
         for number in (line, line - 1):
             if 1 <= number <= len(lines) and "sqs-kms-lint" in lines[number - 1]:
                 match = _IGNORE.search(lines[number - 1])
@@ -193,7 +201,7 @@ class SourceComments:
                     yield names, (match.group(2) or "").strip()
 
 
-def run(unit: Unit, settings: Settings, comments: SourceComments | None = None) -> list[Finding]:
+def run(unit: Unit, settings: Settings, source: SourceLines | None = None) -> list[Finding]:
     """Every finding of every enabled rule on `unit`, stamped, fingerprinted and sorted."""
     resources = {r.name: r for r in unit.resources()}
     findings: list[Finding] = []
@@ -209,23 +217,24 @@ def run(unit: Unit, settings: Settings, comments: SourceComments | None = None) 
                 finding = replace(
                     finding, suppressed=True, justification="resource Metadata sqs-kms-lint ignore"
                 )
-            elif comments is not None:
-                for names, reason in comments.ignores(finding.span.file, finding.span.line):
+            elif source is not None:
+                for names, reason in source.ignores(finding.span.file, finding.span.line):
                     if {rule_.code, rule_.name} & names or "all" in names:
                         finding = replace(finding, suppressed=True, justification=reason or "inline ignore")
                         break
             findings.append(finding)
-    return _fingerprinted(sorted(set(findings), key=Finding.sort_key))
+    return _fingerprinted(sorted(set(findings), key=Finding.sort_key), source)
 
 
-def _fingerprinted(findings: list[Finding]) -> list[Finding]:
-    """Fingerprints from what a finding is, not where: moving lines keeps them (a repeat gets its index)."""
+def _fingerprinted(findings: list[Finding], source: SourceLines | None) -> list[Finding]:
+    """Fingerprints from what a finding is, not where: the rule, the file, the resource and the text of
+    the line it lands on (as GitHub hashes a line), so moving lines or rewording messages keeps them;
+    a repeat of the same basis gets its index."""
     seen: dict[str, int] = {}
     stamped = []
     for finding in findings:
-        basis = "|".join(
-            (finding.code, Path(finding.span.file).as_posix(), finding.resource, finding.message)
-        )
+        line_text = source.text(finding.span.file, finding.span.line) if source is not None else ""
+        basis = "|".join((finding.code, Path(finding.span.file).as_posix(), finding.resource, line_text))
         digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
         seen[digest] = seen.get(digest, 0) + 1
         stamped.append(replace(finding, fingerprint=f"{digest}:{seen[digest]}"))

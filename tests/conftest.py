@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqs_kms_lint.config import load, settings_from
 from sqs_kms_lint.discover import SourceFile, build_units, read_text
-from sqs_kms_lint.engine import Finding, SourceComments, run
+from sqs_kms_lint.engine import Finding, SourceLines, run
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -39,5 +39,5 @@ def lint_file(path: Path, config_dir: Path | None = None) -> list[Finding]:
     settings = settings_from(data, source)
     shown = path.relative_to(ROOT).as_posix()
     units = build_units([(SourceFile(path, shown), False)], settings.account_id)
-    comments = SourceComments(lambda _: read_text(path))
+    comments = SourceLines(lambda _: read_text(path))
     return [f for unit in units for f in run(unit, settings, comments)]

@@ -225,3 +225,22 @@ def test_python_dash_m_entry_point(repo: Path) -> None:
         [sys.executable, "-m", "sqs_kms_lint", "--no-color"], capture_output=True, text=True
     )
     assert done.returncode == 1 and "SQK101" in done.stdout
+
+
+def test_paths_are_relative_to_the_repository_from_any_directory(repo: Path, capsys, monkeypatch) -> None:
+    (repo / ".git").mkdir()
+    (repo / "stacks" / "deep").mkdir(parents=True)
+    (repo / "stacks" / "deep" / "t.yaml").write_text(BARE_ALIAS)
+    from_root = json.loads(_lint(capsys, "--format", "json")[1])
+    monkeypatch.chdir(repo / "stacks")
+    from_sub = json.loads(_lint(capsys, "--format", "json", ".")[1])
+    assert [f["file"] for f in from_sub] == [f["file"] for f in from_root] == ["stacks/deep/t.yaml"]
+    assert [f["fingerprint"] for f in from_sub] == [f["fingerprint"] for f in from_root]
+
+
+def test_exclude_applies_to_files_named_on_the_command_line(repo: Path, capsys) -> None:
+    (repo / "legacy").mkdir()
+    (repo / "legacy" / "t.yaml").write_text(BARE_ALIAS)
+    (repo / ".sqs-kms-lint.yaml").write_text("exclude: ['legacy/']\n")
+    code, out, _ = _lint(capsys, "legacy/t.yaml")
+    assert (code, out.strip()) == (0, "0 findings in 0 files checked.")
