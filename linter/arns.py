@@ -9,7 +9,7 @@ from typing import Any
 from .model import ABSENT, THIS_ACCOUNT, THIS_REGION, UNKNOWN, ResourceRef
 
 _PARTITION = r"aws(?:-[a-z]+)*"
-_REGION = r"(?:[a-z]{2}(?:-[a-z]+)+-\d+|" + re.escape(THIS_REGION) + ")"
+_REGION = r"(?:[a-z]{2,4}(?:-[a-z]+)+-\d+|" + re.escape(THIS_REGION) + ")"  # us-east-1, eusc-de-east-1
 _ACCOUNT = r"(?:\d{12}|" + re.escape(THIS_ACCOUNT) + ")"
 _KEY_ID = (
     r"(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})"
@@ -46,6 +46,7 @@ class KmsRef:
 
     kind: str
     account: str | None = None  # None: the caller's (queue's) account
+    region: str | None = None  # None: the caller's (queue's) region
     key_id: str | None = None
     alias: str | None = None
     resource: ResourceRef | None = None
@@ -79,9 +80,11 @@ def parse_kms_ref(content: Any) -> KmsRef:
     if ALIAS_NAME_RE.match(value):
         return KmsRef("alias-name", alias=value)
     if m := KEY_ARN_RE.match(value):
-        return KmsRef("key-arn", account=m["account"], key_id=m["id"])
+        return KmsRef("key-arn", account=m["account"], region=m["region"], key_id=m["id"])
     if m := ALIAS_ARN_RE.match(value):
-        return KmsRef("alias-arn", account=m["account"], alias=m["alias"])
+        return KmsRef("alias-arn", account=m["account"], region=m["region"], alias=m["alias"])
+    if THIS_ACCOUNT in value or THIS_REGION in value:
+        return KmsRef("unknown")  # e.g. alias/${AWS::Region}-orders: fine once deployed, unknown here
     return KmsRef("malformed")
 
 

@@ -3,12 +3,13 @@ aliases, IDs and ARNs) and the queue behind an ARN, URL or reference."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .arns import AWS_MANAGED_SQS_ALIAS, KmsRef, parse_kms_ref, parse_queue_id
-from .model import THIS_ACCOUNT, Alias, Key, Queue, ResourceRef, Unit
+from .model import THIS_ACCOUNT, THIS_REGION, Alias, Key, Queue, ResourceRef, Unit
 
 _MAX_HOPS = 5
 T = TypeVar("T")
@@ -39,13 +40,48 @@ class KeyLookup:
 
 def same_account(a: str | None, b: str | None) -> bool | None:
     """True/False when known; None when one side is only "this account" and the other a literal."""
+    return _same(a, b, THIS_ACCOUNT)
+
+
+def same_region(a: str | None, b: str | None) -> bool | None:
+    return _same(a, b, THIS_REGION)
+
+
+def _same(a: str | None, b: str | None, this: str) -> bool | None:
     if a is None or b is None:
         return None
     if a == b:
         return True
-    if THIS_ACCOUNT in (a, b):
-        return None
-    return False
+    return None if this in (a, b) else False
+
+
+class _Index:
+    """The unit's keys, aliases and queues by every name a reference may use, built once per unit."""
+
+    def __init__(self, unit: Unit) -> None:
+        self.keys = {k.name: k for k in unit.keys}
+        self.aliases = {a.name: a for a in unit.aliases}
+        self.queues = {q.name: q for q in unit.queues}
+        self.key_by_arn = {k.arn: k for k in unit.keys if k.arn}
+        self.keys_by_id: dict[str, list[Key]] = defaultdict(list)
+        self.keys_by_alias: dict[str, list[Key]] = defaultdict(list)
+        self.aliases_by_alias_name: dict[str, list[Alias]] = defaultdict(list)
+        self.queues_by_arn: dict[str, Queue] = {q.arn: q for q in unit.queues if q.arn}
+        for key in unit.keys:
+            if key.key_id:
+                self.keys_by_id[key.key_id].append(key)
+            for alias_name in key.aliases or ():
+                self.keys_by_alias[alias_name].append(key)
+        for alias in unit.aliases:
+            if alias.alias_name is not None and isinstance(alias.alias_name.single, str):
+                self.aliases_by_alias_name[alias.alias_name.single].append(alias)
+
+
+def _index(unit: Unit) -> _Index:
+    index = unit.cache.get("lookup-index")
+    if index is None:
+        index = unit.cache["lookup-index"] = _Index(unit)
+    return index
 
 
 def lookup_key(unit: Unit, content: Any, queue: Queue | None = None) -> KeyLookup:
@@ -54,40 +90,47 @@ def lookup_key(unit: Unit, content: Any, queue: Queue | None = None) -> KeyLooku
 
 def _lookup(unit: Unit, content: Any, queue: Queue | None, hops: int) -> KeyLookup:
     ref = parse_kms_ref(content)
+    index = _index(unit)
     if hops > _MAX_HOPS:
         return KeyLookup(ref)
     if ref.kind == "dangling" and ref.resource is not None:
         return KeyLookup(ref, missing=f"the unit has no resource named '{ref.resource.name}'")
     if isinstance(content, ResourceRef):
         if content.kind == "key":
-            return KeyLookup(ref, key=next((k for k in unit.keys if k.name == content.name), None))
+            return KeyLookup(ref, key=index.keys.get(content.name))
         if content.kind == "alias":
-            alias = next((a for a in unit.aliases if a.name == content.name), None)
-            return _through_alias(unit, ref, alias, queue, hops)
+            return _through_alias(unit, ref, index.aliases.get(content.name), queue, hops)
         return KeyLookup(ref)
     if ref.kind in ("malformed", "unknown", "absent") or ref.is_aws_managed:
         return KeyLookup(ref)
-    unit_account = unit.account or THIS_ACCOUNT
+    unit_account, unit_region = unit.account or THIS_ACCOUNT, unit.region or THIS_REGION
     owner = ref.account or (queue.account if queue else None) or unit_account
+    region = ref.region or (queue.region if queue else None) or unit_region
+
+    def here(key: Key) -> bool | None:
+        """The key is in the account and region the reference resolves in (a key ID is regional)."""
+        account = same_account(key.account or unit_account, owner)
+        return account and same_region(key.region or unit_region, region)
+
     if ref.kind in ("key-id", "key-arn"):
-        for key in unit.keys:
-            if ref.kind == "key-arn" and key.arn == str(content).strip():
+        if ref.kind == "key-arn" and str(content).strip() in index.key_by_arn:
+            return KeyLookup(ref, key=index.key_by_arn[str(content).strip()])
+        for key in index.keys_by_id.get(ref.key_id or "", ()):
+            if here(key):
                 return KeyLookup(ref, key=key)
-            if (
-                key.key_id is not None
-                and key.key_id == ref.key_id
-                and same_account(key.account or unit_account, owner)
-            ):
+    else:  # alias name or alias ARN: aliases live in one account and region; only a certain match counts
+        if same_account(owner, unit_account) and same_region(region, unit_region):
+            for alias in index.aliases_by_alias_name.get(ref.alias or "", ()):
+                return _through_alias(unit, ref, alias, queue, hops)
+        for key in index.keys_by_alias.get(ref.alias or "", ()):
+            if here(key):
                 return KeyLookup(ref, key=key)
-    else:  # alias name or alias ARN: aliases live in one account, so only a certain account match counts
-        if same_account(owner, unit_account):
-            for alias in unit.aliases:
-                if alias.alias_name is not None and alias.alias_name.single == ref.alias:
-                    return _through_alias(unit, ref, alias, queue, hops)
-        for key in unit.keys:
-            if ref.alias in (key.aliases or ()) and same_account(key.account or unit_account, owner):
-                return KeyLookup(ref, key=key)
-    if unit.lists_all_keys and same_account(owner, unit.account) and _listing_complete(unit, ref):
+    if (
+        unit.lists_all_keys
+        and same_account(owner, unit.account)
+        and same_region(region, unit.region) is not False
+        and _listing_complete(unit, ref)
+    ):
         return KeyLookup(
             ref, missing=f"it is not among the keys the snapshot lists for account {unit.account}"
         )
@@ -118,20 +161,17 @@ def queue_key_lookups(unit: Unit, queue: Queue) -> list[KeyLookup]:
 
 def find_queue(unit: Unit, content: Any) -> Queue | None:
     """The unit's queue that a reference, ARN or URL names, or None."""
+    index = _index(unit)
     if isinstance(content, ResourceRef):
-        return (
-            next((q for q in unit.queues if q.name == content.name), None)
-            if content.kind == "queue"
-            else None
-        )
+        return index.queues.get(content.name) if content.kind == "queue" else None
     if not isinstance(content, str):
         return None
+    if content.strip() in index.queues_by_arn:
+        return index.queues_by_arn[content.strip()]
     wanted = parse_queue_id(content.strip())
     if wanted is None:
         return None
-    for queue in unit.queues:
-        if queue.arn == content.strip():
-            return queue
+    for queue in unit.queues:  # a URL of a queue the unit names by ARN
         name = queue.queue_name.single if queue.queue_name is not None else None
         if queue.arn and name == wanted.name and same_account(queue.account, wanted.account):
             return queue

@@ -128,7 +128,8 @@ def is_set(value: Value | None) -> bool:
 
 
 def is_blank(content: Any) -> bool:
-    return isinstance(content, str) and not content.strip()
+    """An empty value: a blank string, or YAML's null (`KmsMasterKeyId:` with nothing after it)."""
+    return content is None or (isinstance(content, str) and not content.strip())
 
 
 # KmsDataKeyReusePeriodSeconds: an integer of seconds in this range (CloudFormation; provider IntBetween).
@@ -268,6 +269,7 @@ class Unit:
     # True when the input claims to list every key of its account (a snapshot with "keys"): a key
     # reference in that account that matches none is then known to be missing.
     lists_all_keys: bool = False
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # indexes built by lookups
 
     def resources(self) -> Iterator[Resource]:
         yield from self.queues

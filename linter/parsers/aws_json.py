@@ -19,7 +19,7 @@ from ..arns import QueueId, parse_kms_ref, parse_queue_id
 from ..model import IdentityPolicy, Key, ParseError, Queue, Sender, Span, Unit, Value
 from .located import key_span, span_of
 from .policies import build_policy
-from .scalars import to_bool, to_int
+from .scalars import json_in_string, to_bool, to_int
 
 SNAPSHOT_KEYS = ("queues", "keys", "identity_policies", "senders")
 
@@ -220,10 +220,7 @@ class AwsJsonReader:
         )
         if "RedrivePolicy" in attributes:
             redrive_span = key_span(attributes, "RedrivePolicy", file, span)
-            try:
-                redrive = json.loads(str(attributes["RedrivePolicy"]))
-            except ValueError:
-                redrive = None
+            redrive = json_in_string(str(attributes["RedrivePolicy"]))
             if isinstance(redrive, dict) and isinstance(redrive.get("deadLetterTargetArn"), str):
                 queue.redrive_target = Value.of(redrive["deadLetterTargetArn"], redrive_span)
         return queue
@@ -246,6 +243,7 @@ class AwsJsonReader:
             key_id=str(metadata["KeyId"]),
             arn=arn,
             account=str(metadata.get("AWSAccountId") or (reference.account if reference else "")) or None,
+            region=reference.region if reference else None,
             enabled=value("Enabled"),
             key_state=value("KeyState"),
             key_spec=value("KeySpec", "CustomerMasterKeySpec"),

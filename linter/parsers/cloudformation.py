@@ -9,7 +9,6 @@ default, `AWS::StackName`, SSM parameter types) resolves to UNKNOWN, which silen
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from typing import Any
 
@@ -29,7 +28,7 @@ from ..model import (
 )
 from .located import key_span, span_of
 from .policies import build_policy
-from .scalars import to_bool, to_int
+from .scalars import json_in_string, to_bool, to_int
 
 _MAX_OPTIONS = 32  # Fn::If combinations beyond this are treated as unknown
 _MAX_DEPTH = 40
@@ -41,6 +40,7 @@ _KINDS = {
     "AWS::SQS::Queue": "queue",
 }
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+_DYNAMIC_REFERENCE = "{{resolve:"
 
 
 def is_template(document: Any) -> bool:
@@ -74,11 +74,22 @@ class Resolver:
         self.generated_resources = "Transform" in template or any(
             str(name).startswith("Fn::ForEach") for name in self.resources
         )
+        self._naming: set[str] = set()  # resources whose own name is being resolved (cycle guard)
 
-    def one(self, node: Any) -> Any:
+    def one(self, node: Any, depth: int = 0) -> Any:
         """The single content of `node`, UNKNOWN when it is unknown or has several options."""
-        options = self.options(node)
+        options = self.options(node, depth)
         return options[0] if options is not None and len(options) == 1 else UNKNOWN
+
+    def _own_name(self, name: str, resource: dict, prop: str) -> Any:
+        """A resource's name property (AliasName, QueueName), UNKNOWN when it refers back to itself."""
+        if name in self._naming:
+            return UNKNOWN
+        self._naming.add(name)
+        try:
+            return self.one(_properties(resource).get(prop))
+        finally:
+            self._naming.discard(name)
 
     def options(self, node: Any, depth: int = 0) -> list[Any] | None:
         if depth > _MAX_DEPTH:
@@ -106,7 +117,7 @@ class Resolver:
         if isinstance(node, list):
             items = [self._nested(item, depth) for item in node]
             return [[i for i in items if i is not ABSENT]]
-        if isinstance(node, str) and "{{resolve:" in node:
+        if isinstance(node, str) and _DYNAMIC_REFERENCE in node:
             return None  # a dynamic reference (SSM, Secrets Manager): resolved at deploy time
         return [_plain(node)]
 
@@ -129,11 +140,13 @@ class Resolver:
         resource = self.resources.get(name)
         if not isinstance(resource, dict):
             return None if self.generated_resources else [ResourceRef(None, name, "id")]
-        kind = _KINDS.get(str(resource.get("Type")), "other")
+        kind = _KINDS.get(str(resource.get("Type")))
+        if kind is None:
+            return None  # what other resources return (buckets, custom resources, nested stacks) is not ours to know
         if kind == "alias":
-            alias_name = self.one(_properties(resource).get("AliasName"))
+            alias_name = self._own_name(name, resource, "AliasName")
             return [alias_name if isinstance(alias_name, str) else ResourceRef("alias", name, "name")]
-        return [ResourceRef(kind, name, {"key": "id", "queue": "url"}.get(kind, "id"))]
+        return [ResourceRef(kind, name, {"key": "id", "queue": "url"}[kind])]
 
     def _pseudo(self, name: str) -> list[Any] | None:
         values = {
@@ -155,13 +168,15 @@ class Resolver:
         resource = self.resources.get(name)
         if not isinstance(resource, dict):
             return None if self.generated_resources else [ResourceRef(None, name, attribute.lower())]
-        kind = _KINDS.get(str(resource.get("Type")), "other")
+        kind = _KINDS.get(str(resource.get("Type")))
+        attributes = {"Arn": "arn", "KeyId": "id", "QueueName": "name", "QueueUrl": "url"}
+        if kind is None or attribute not in attributes:
+            return None  # nested stack outputs, custom resource attributes, ...: unknown offline
         if kind == "queue" and attribute == "QueueName":
-            queue_name = self.one(_properties(resource).get("QueueName"))
+            queue_name = self._own_name(name, resource, "QueueName")
             if isinstance(queue_name, str):
                 return [queue_name]
-        attributes = {"Arn": "arn", "KeyId": "id", "QueueName": "name", "QueueUrl": "url"}
-        return [ResourceRef(kind, name, attributes.get(attribute, attribute.lower()))]
+        return [ResourceRef(kind, name, attributes[attribute])]
 
     def _if(self, argument: Any, depth: int) -> list[Any] | None:
         if not isinstance(argument, list) or len(argument) != 3:
@@ -218,11 +233,11 @@ class Resolver:
     def _select(self, argument: Any, depth: int) -> list[Any] | None:
         if not isinstance(argument, list) or len(argument) != 2:
             return None
-        index = self.one(argument[0])
+        index = self.one(argument[0], depth + 1)
         items = self.options(argument[1], depth + 1)
         try:
             position = int(index)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
         if items is None or len(items) != 1 or not isinstance(items[0], list):
             return None
@@ -232,7 +247,7 @@ class Resolver:
     def _find_in_map(self, argument: Any, depth: int) -> list[Any] | None:
         if not isinstance(argument, list) or len(argument) != 3:
             return None
-        names = [self.one(a) for a in argument]
+        names = [self.one(a, depth + 1) for a in argument]
         if not all(isinstance(n, str) for n in names):
             return None
         try:
@@ -256,6 +271,8 @@ def _concatenate(pieces: list[list[Any] | None], delimiter: str) -> list[Any] | 
         if not all(isinstance(c, (str, int, float)) and not isinstance(c, bool) for c in combination):
             return None
         text = delimiter.join(str(c) for c in combination)
+        if _DYNAMIC_REFERENCE in text:
+            return None  # a dynamic reference built with Sub or Join
         if text not in results:
             results.append(text)
     return results
@@ -340,6 +357,7 @@ class _Builder:
             ignores,
             queue_name=self.value(properties, "QueueName", span),
             account=self.unit.account or THIS_ACCOUNT,
+            region=self.unit.region or THIS_REGION,
             fifo=self.value(properties, "FifoQueue", span, to_bool),
             content_based_deduplication=self.value(properties, "ContentBasedDeduplication", span, to_bool),
             deduplication_scope=self.value(properties, "DeduplicationScope", span),
@@ -353,10 +371,7 @@ class _Builder:
             redrive_span = key_span(properties, "RedrivePolicy", self.file, span)
             content = self.resolver.one(redrive)
             if isinstance(content, str):
-                try:
-                    content = json.loads(content)
-                except ValueError:
-                    content = UNKNOWN
+                content = json_in_string(content)
             if isinstance(content, dict) and "deadLetterTargetArn" in content:
                 target_span = key_span(redrive, "deadLetterTargetArn", self.file, redrive_span)
                 queue.redrive_target = Value.from_options([content["deadLetterTargetArn"]], target_span)
@@ -370,6 +385,7 @@ class _Builder:
             span,
             ignores,
             account=self.unit.account or THIS_ACCOUNT,
+            region=self.unit.region or THIS_REGION,
             enabled=self.value(properties, "Enabled", span, to_bool),
             key_spec=self.value(properties, "KeySpec", span),
             key_usage=self.value(properties, "KeyUsage", span),

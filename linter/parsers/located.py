@@ -62,6 +62,10 @@ def decode_yaml(text: str) -> Any:
         raise DecodeError(f"YAML syntax error: {err.problem or err.context}", line, column) from None
     except yaml.YAMLError as err:
         raise DecodeError(f"YAML error: {_first_line(str(err))}", 1) from None
+    except RecursionError:
+        raise DecodeError("YAML nested too deeply", 1) from None
+    except ValueError as err:  # e.g. an integer literal beyond Python's digit limit
+        raise DecodeError(f"YAML error: {_first_line(str(err))}", 1) from None
 
 
 def decode_json(text: str) -> Any:
@@ -77,6 +81,8 @@ def decode_json(text: str) -> Any:
         raise DecodeError(f"JSON syntax error: {err.msg}", err.lineno, err.colno) from None
     except RecursionError:
         raise DecodeError("JSON nested too deeply", 1) from None
+    except ValueError as err:  # e.g. an integer literal beyond Python's digit limit
+        raise DecodeError(f"JSON error: {_first_line(str(err))}", 1) from None
 
 
 def _first_line(text: str) -> str:

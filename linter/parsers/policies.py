@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..model import UNKNOWN, PolicyDocument, Span, Statement
 from .located import span_of
+from .scalars import json_in_string
 
 _FIELDS = {
     "Sid": "sid",
@@ -28,10 +28,7 @@ def build_policy(content: Any, node: Any, file: str, span: Span) -> PolicyDocume
     points at its own line; a policy given as a string points at `span` throughout.
     """
     if isinstance(content, str):
-        try:
-            content = json.loads(content)
-        except ValueError:
-            return None
+        content = json_in_string(content)
         node = None
     if not isinstance(content, dict):
         return None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
+
+from ..model import UNKNOWN
 
 
 def to_bool(content: Any) -> Any:
@@ -15,8 +18,17 @@ def to_bool(content: Any) -> Any:
 
 def to_int(content: Any) -> Any:
     """Numbers may be written as strings; a non-integer stays as written so rules can say so."""
-    if isinstance(content, str) and re.fullmatch(r"\s*-?\d+\s*", content):
+    # (digits beyond what any AWS integer attribute takes stay a string: SQK302 says it is out of range)
+    if isinstance(content, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", content):
         return int(content)
     if isinstance(content, float) and content.is_integer():
         return int(content)
     return content
+
+
+def json_in_string(text: str) -> Any:
+    """A JSON document written as a string (policies, RedrivePolicy), or UNKNOWN when it is not one."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return UNKNOWN
