@@ -14,10 +14,14 @@ from pathlib import Path
 from . import __version__
 from .config import ConfigError, load, settings_from
 from .discover import build_units, collect, read_text
-from .engine import SEVERITIES, SourceLines, all_rules, find_rule, run
+from .engine import SEVERITIES, Finding, SourceLines, all_rules, find_rule, run
 from .output import RENDERERS, render
 
 _FAIL_ON = (*SEVERITIES, "never")
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out (exit code 2)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,16 +48,18 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # a lone surrogate in an input must not kill the report
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         return _main(args)
-    except ConfigError as error:
+    except (ConfigError, UsageError) as error:
         print(f"sqs-kms-lint: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
         sys.stderr.close()
         return 0
     except FileNotFoundError as error:
-        print(f"sqs-kms-lint: no such file or directory: {error.args[0]}", file=sys.stderr)
+        print(f"sqs-kms-lint: no such file or directory: {error.filename or error.args[0]}", file=sys.stderr)
         return 2
     except Exception as error:  # an internal error: one line unless --debug
         if args.debug:
@@ -81,8 +87,8 @@ def _main(args: argparse.Namespace) -> int:
 
     paths = args.paths or ["."]
     first = Path(paths[0])
-    data, source = load(first if first.is_dir() else Path.cwd(), args.config)
-    settings = settings_from(data, source)
+    data, config_source = load(first if first.is_dir() else Path.cwd(), args.config)
+    settings = settings_from(data, config_source)
     if args.fail_on:
         settings = replace(settings, fail_on=args.fail_on)
     if args.account_id:
@@ -93,16 +99,21 @@ def _main(args: argparse.Namespace) -> int:
     files = collect(paths, settings.exclude)
     units = build_units(files, settings.account_id)
     shown_to_path = {f.shown: f.path for f, _ in files}
-    comments = SourceLines(lambda shown: read_text(shown_to_path[shown]) if shown in shown_to_path else None)
-    findings = sorted(
-        (f for unit in units for f in run(unit, settings, comments)), key=lambda f: f.sort_key()
-    )
+    source = SourceLines(lambda shown: read_text(shown_to_path[shown]) if shown in shown_to_path else None)
+    findings: list[Finding] = []
+    failures: list[str] = []
+    for unit in units:  # a bug met in one unit must not cost the others their findings
+        try:
+            findings.extend(run(unit, settings, source))
+        except Exception as error:
+            if args.debug:
+                traceback.print_exc()
+            failures.append(f"{unit.path}: {type(error).__name__}: {error}")
+    findings.sort(key=Finding.sort_key)
 
     if args.write_baseline:
         recorded = sorted({f.fingerprint for f in findings if not f.suppressed})
-        Path(args.write_baseline).write_text(
-            json.dumps({"version": 1, "fingerprints": recorded}, indent=2) + "\n", "utf-8"
-        )
+        _write(args.write_baseline, json.dumps({"version": 1, "fingerprints": recorded}, indent=2) + "\n")
     if args.baseline:
         known = _read_baseline(args.baseline)
         findings = [f for f in findings if f.fingerprint not in known]
@@ -110,15 +121,26 @@ def _main(args: argparse.Namespace) -> int:
     color = args.output is None and args.format == "text" and not args.no_color and sys.stdout.isatty()
     report = render(args.format, findings, color=color, files=len(files))
     if args.output:
-        Path(args.output).write_text(report, "utf-8")
+        _write(args.output, report)
     else:
         sys.stdout.write(report)
 
+    for failure in failures:
+        print(f"sqs-kms-lint: internal error in {failure} (please report it)", file=sys.stderr)
+    if failures:
+        return 2
     if settings.fail_on == "never":
         return 0
     threshold = SEVERITIES.index(settings.fail_on)
     failing = [f for f in findings if not f.suppressed and SEVERITIES.index(f.severity) >= threshold]
     return 1 if failing else 0
+
+
+def _write(name: str, text: str) -> None:
+    try:
+        Path(name).write_text(text, "utf-8", errors="backslashreplace")
+    except OSError as error:
+        raise UsageError(f"cannot write {name}: {error.strerror or error}") from None
 
 
 def _read_baseline(name: str) -> set[str]:

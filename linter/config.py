@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pathspec
 import yaml
 
 from .engine import RuleSettings, Settings, all_rules, find_rule
@@ -72,7 +73,8 @@ def _toml(path: Path) -> dict | None:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
-    section = data.get("tool", {}).get("sqs-kms-lint")
+    tool = data.get("tool")
+    section = tool.get("sqs-kms-lint") if isinstance(tool, dict) else None
     return section if isinstance(section, dict) else None
 
 
@@ -133,6 +135,11 @@ def settings_from(data: Any, source: str | None = None) -> Settings:
             rules[rule.code] = RuleSettings(severity=entry.get("severity"), options=options)
     if data.get("require-cmk") and "SQK004" not in rules:
         rules["SQK004"] = RuleSettings(severity="error")  # the catalogue: require-cmk turns it on as an error
+    for pattern in data.get("exclude", ()):
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except Exception as error:
+            raise ConfigError(f"{where}: exclude: {pattern!r} is not a valid pattern ({error})") from None
     return Settings(
         rules=rules,
         account_id=data.get("account-id"),

@@ -6,7 +6,9 @@ A directory walk honours `.gitignore` files (git's own pattern semantics, via pa
 
 from __future__ import annotations
 
+import codecs
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +32,18 @@ _IAC_MARKERS = (
     '"QueueUrl"',
     '"Attributes"',
 )
-_JSON_MARKERS = ("Resources", "Attributes", "KeyMetadata", "Policy", "Statement", "queues", "keys", "senders")
+_JSON_MARKERS = (
+    "Resources",
+    "Attributes",
+    "KeyMetadata",
+    "Policy",
+    "Statement",
+    "account",
+    "queues",
+    "keys",
+    "senders",
+    "identity_policies",
+)
 
 
 @dataclass(frozen=True)
@@ -62,15 +75,17 @@ def walk(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
     root_real = root.resolve()
     excluded = pathspec.GitIgnoreSpec.from_lines(list(exclude))
     ignores: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
-    for directory, dirnames, filenames in os.walk(root, followlinks=False):
+    for directory, dirnames, filenames in os.walk(root, followlinks=False, onerror=_unreadable_directory):
         here = Path(directory)
         gitignore = here / ".gitignore"
         if gitignore.is_file():
             try:
                 lines = gitignore.read_text("utf-8", errors="replace").splitlines()
-                ignores.append((here, pathspec.GitIgnoreSpec.from_lines(lines)))
             except OSError:
-                pass
+                lines = []
+            ignores.append(
+                (here, pathspec.GitIgnoreSpec.from_lines([ln for ln in lines if _valid_pattern(ln)]))
+            )
 
         def ignored(path: Path, is_dir: bool) -> bool:
             relative = path.relative_to(root).as_posix() + ("/" if is_dir else "")
@@ -92,9 +107,27 @@ def walk(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
             path = here / filename
             if path.suffix.lower() not in YAML_SUFFIXES | JSON_SUFFIXES or ignored(path, False):
                 continue
-            if path.is_symlink() and root_real not in path.resolve().parents:
+            try:
+                if path.is_symlink() and root_real not in path.resolve(strict=True).parents:
+                    continue  # never out of the root
+                if not path.is_file():
+                    continue  # a FIFO, socket or device named like a template: reading it would block
+            except (OSError, RuntimeError):  # a symlink loop or a dangling link
                 continue
             yield path
+
+
+def _valid_pattern(line: str) -> bool:
+    """Git skips a pattern it cannot use (e.g. a lone `!`); so do we."""
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+        return True
+    except Exception:
+        return False
+
+
+def _unreadable_directory(error: OSError) -> None:
+    print(f"sqs-kms-lint: warning: cannot read directory {error.filename}: {error.strerror}", file=sys.stderr)
 
 
 def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[tuple[SourceFile, bool]]:
@@ -113,15 +146,28 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[tuple[Sou
             if not excluded.match_file(relative):
                 found.append((SourceFile(path, display_path(path, root)), False))
         else:
-            raise FileNotFoundError(name)
+            raise FileNotFoundError(2, "no such file or directory", name)
     return found
 
 
 def read_text(path: Path) -> str | None:
+    text, _ = _read(path)
+    return text
+
+
+def _read(path: Path) -> tuple[str | None, str | None]:
+    """The file's text (UTF-8, or UTF-16 with its byte order mark), or why it cannot be read."""
     try:
-        return path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
+        data = path.read_bytes()
+    except OSError as error:
+        return None, f"cannot read the file: {error.strerror or error}"
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16"), None
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        looks_like_iac = any(marker.encode() in data for marker in _IAC_MARKERS)
+        return None, "cannot read the file as UTF-8 text" if looks_like_iac else None
 
 
 def build_units(files: list[tuple[SourceFile, bool]], account: str | None = None) -> list[Unit]:
@@ -129,60 +175,72 @@ def build_units(files: list[tuple[SourceFile, bool]], account: str | None = None
     units: list[Unit] = []
     raw_by_directory: dict[str, tuple[Unit, AwsJsonReader]] = {}
     for source, walked in files:
-        suffix = source.path.suffix.lower()
-        text = read_text(source.path)
-        if text is None:
-            data = _read_bytes(source.path)
-            if any(marker.encode() in data for marker in _IAC_MARKERS):
-                units.append(_broken(source, DecodeError("cannot read the file as UTF-8 text", 1)))
-            continue
-        if suffix in JSON_SUFFIXES:
-            if not any(marker in text for marker in _JSON_MARKERS):
-                continue
-            decode = decode_json
-        elif "AWSTemplateFormatVersion" in text or "Resources" in text:
-            decode = decode_yaml
-        else:
-            continue
         try:
-            document = decode(text)
-        except DecodeError as error:
-            if any(marker in text for marker in _IAC_MARKERS):
-                units.append(_broken(source, error))
-            continue
-        if is_template(document):
-            unit = Unit(source.shown, [source.shown], account=account)
-            parse_template(document, source.shown, unit)
-            units.append(unit)
-            continue
-        kind = document_kind(document) if suffix in JSON_SUFFIXES else None
-        if kind is None:
-            continue
-        if kind == "snapshot" or not walked:
-            unit = Unit(source.shown, [source.shown], account=account)
-            reader = AwsJsonReader(unit)
-            reader.add(document, source.shown)
+            _add_file(source, walked, account, units, raw_by_directory)
+        except Exception as error:  # a parser bug on odd input: that file's SQK000, the others go on
+            units.append(
+                _broken(source, DecodeError(f"could not be analysed ({type(error).__name__}: {error})", 1))
+            )
+    for unit, reader in raw_by_directory.values():
+        try:
             reader.finish()
-            units.append(unit)
-            continue
-        directory = Path(source.shown).parent.as_posix()
-        if directory not in raw_by_directory:
-            unit = Unit(directory, [], account=account)
-            raw_by_directory[directory] = (unit, AwsJsonReader(unit))
-            units.append(unit)
-        unit, reader = raw_by_directory[directory]
-        unit.files.append(source.shown)
-        reader.add(document, source.shown)
-    for _, reader in raw_by_directory.values():
-        reader.finish()
+        except Exception as error:
+            unit.errors.append(
+                ParseError(Span(unit.files[0], 1), f"could not be analysed ({type(error).__name__})")
+            )
     return units
 
 
-def _read_bytes(path: Path) -> bytes:
+def _add_file(
+    source: SourceFile,
+    walked: bool,
+    account: str | None,
+    units: list[Unit],
+    raw_by_directory: dict[str, tuple[Unit, AwsJsonReader]],
+) -> None:
+    suffix = source.path.suffix.lower()
+    text, problem = _read(source.path)
+    if text is None:
+        if problem:
+            units.append(_broken(source, DecodeError(problem, 1)))
+        return
+    if suffix in JSON_SUFFIXES:
+        if not any(marker in text for marker in _JSON_MARKERS):
+            return
+        decode = decode_json
+    elif "AWSTemplateFormatVersion" in text or "Resources" in text:
+        decode = decode_yaml
+    else:
+        return
     try:
-        return path.read_bytes()
-    except OSError:
-        return b""
+        document = decode(text)
+    except DecodeError as error:
+        if any(marker in text for marker in _IAC_MARKERS):
+            units.append(_broken(source, error))
+        return
+    if is_template(document):
+        unit = Unit(source.shown, [source.shown], account=account)
+        parse_template(document, source.shown, unit)
+        units.append(unit)
+        return
+    kind = document_kind(document) if suffix in JSON_SUFFIXES else None
+    if kind is None:
+        return
+    if kind == "snapshot" or not walked:
+        unit = Unit(source.shown, [source.shown], account=account)
+        reader = AwsJsonReader(unit)
+        reader.add(document, source.shown)
+        reader.finish()
+        units.append(unit)
+        return
+    directory = Path(source.shown).parent.as_posix()
+    if directory not in raw_by_directory:
+        unit = Unit(directory, [], account=account)
+        raw_by_directory[directory] = (unit, AwsJsonReader(unit))
+        units.append(unit)
+    unit, reader = raw_by_directory[directory]
+    unit.files.append(source.shown)
+    reader.add(document, source.shown)
 
 
 def _broken(source: SourceFile, error: DecodeError) -> Unit:

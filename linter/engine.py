@@ -170,7 +170,14 @@ def _span(where: Value | Span | Resource) -> Span:
     return where if isinstance(where, Span) else where.span
 
 
-_IGNORE = re.compile(r"sqs-kms-lint:\s*ignore\s+([A-Za-z0-9_\-, ]+?)\s*(?:--\s*(.*?))?\s*$")
+# Linear on any input: names are runs of [\w-] separated by commas; the reason follows " -- ".
+_IGNORE = re.compile(r"sqs-kms-lint:[ \t]*ignore[ \t]+([\w-]+(?:[ \t]*,[ \t]*[\w-]+)*)(?:[ \t]+--(.*))?")
+
+
+def suppressed_by(names: set[str], rule: Rule) -> bool:
+    """Whether ignore names (codes or names, any case, or "all") cover `rule`."""
+    wanted = {n.strip().lower() for n in names}
+    return bool(wanted & {rule.code.lower(), rule.name, "all"})
 
 
 class SourceLines:
@@ -213,13 +220,13 @@ def run(unit: Unit, settings: Settings, source: SourceLines | None = None) -> li
         for finding in rule_.check(unit, context):
             finding = replace(finding, severity=severity)
             resource = resources.get(finding.resource)
-            if resource is not None and {rule_.code, rule_.name} & resource.ignores:
+            if resource is not None and suppressed_by(set(resource.ignores), rule_):
                 finding = replace(
                     finding, suppressed=True, justification="resource Metadata sqs-kms-lint ignore"
                 )
             elif source is not None:
                 for names, reason in source.ignores(finding.span.file, finding.span.line):
-                    if {rule_.code, rule_.name} & names or "all" in names:
+                    if suppressed_by(names, rule_):
                         finding = replace(finding, suppressed=True, justification=reason or "inline ignore")
                         break
             findings.append(finding)
@@ -235,7 +242,7 @@ def _fingerprinted(findings: list[Finding], source: SourceLines | None) -> list[
     for finding in findings:
         line_text = source.text(finding.span.file, finding.span.line) if source is not None else ""
         basis = "|".join((finding.code, Path(finding.span.file).as_posix(), finding.resource, line_text))
-        digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+        digest = hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         seen[digest] = seen.get(digest, 0) + 1
         stamped.append(replace(finding, fingerprint=f"{digest}:{seen[digest]}"))
     return stamped

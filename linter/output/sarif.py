@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import attr
 import sarif_om as om
@@ -54,11 +56,11 @@ def _bag(tags: list[str] | None = None, **extra: Any) -> om.PropertyBag:
 
 
 def _location(span: Any, message: str | None = None, ident: int | None = None) -> om.Location:
-    uri = span.file
+    path = span.file
     artifact = (
-        om.ArtifactLocation(uri=f"file://{uri}")
-        if uri.startswith("/")
-        else om.ArtifactLocation(uri=uri, uri_base_id="%SRCROOT%")
+        om.ArtifactLocation(uri=Path(path).as_uri())
+        if path.startswith("/")
+        else om.ArtifactLocation(uri=quote(path, safe="/"), uri_base_id="%SRCROOT%")
     )
     region = om.Region(start_line=span.line, start_column=span.column)
     if span.end_line is not None and span.end_column is not None:

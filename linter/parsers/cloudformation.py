@@ -466,8 +466,14 @@ def _metadata_ignores(resource: dict) -> frozenset[str]:
     settings = metadata.get("sqs-kms-lint") if isinstance(metadata, dict) else None
     ignore = settings.get("ignore") if isinstance(settings, dict) else None
     if isinstance(ignore, str):
-        ignore = [ignore]
-    return frozenset(str(i).strip() for i in ignore) if isinstance(ignore, list) else frozenset()
+        ignore = ignore.split(",")
+    elif isinstance(ignore, dict):  # {SQK101: true}
+        ignore = [name for name, on in ignore.items() if on]
+    return (
+        frozenset(str(i).strip() for i in ignore if str(i).strip())
+        if isinstance(ignore, list)
+        else frozenset()
+    )
 
 
 def parse_template(template: dict, file: str, unit: Unit) -> None:
