@@ -19,10 +19,12 @@ from .model import ParseError, Span, Unit
 from .parsers.aws_json import AwsJsonReader, document_kind
 from .parsers.cloudformation import is_template, parse_template
 from .parsers.located import DecodeError, decode_json, decode_yaml
+from .parsers.terraform import parse_module, tfvars
 
 SKIPPED_DIRS = {".git", ".terraform", "node_modules"}
 YAML_SUFFIXES = {".yaml", ".yml", ".template"}
 JSON_SUFFIXES = {".json"}
+TERRAFORM_SUFFIXES = {".tf"}
 # Text that marks a file as meant for AWS, so that a syntax error in it is worth an SQK000.
 _IAC_MARKERS = (
     "AWSTemplateFormatVersion",
@@ -105,7 +107,9 @@ def walk(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
         )
         for filename in sorted(filenames):
             path = here / filename
-            if path.suffix.lower() not in YAML_SUFFIXES | JSON_SUFFIXES or ignored(path, False):
+            if path.suffix.lower() not in YAML_SUFFIXES | JSON_SUFFIXES | TERRAFORM_SUFFIXES or ignored(
+                path, False
+            ):
                 continue
             try:
                 if path.is_symlink() and root_real not in path.resolve(strict=True).parents:
@@ -170,17 +174,33 @@ def _read(path: Path) -> tuple[str | None, str | None]:
         return None, "cannot read the file as UTF-8 text" if looks_like_iac else None
 
 
-def build_units(files: list[tuple[SourceFile, bool]], account: str | None = None) -> list[Unit]:
-    """Parse every file into units; a file that cannot be parsed becomes a unit holding its SQK000."""
+def build_units(
+    files: list[tuple[SourceFile, bool]], account: str | None = None, whole_modules: bool = True
+) -> list[Unit]:
+    """Parse every file into units; a file that cannot be parsed becomes a unit holding its SQK000.
+
+    The `.tf` files of one directory form one module; a `.tf` file named alone brings its whole module
+    along unless `whole_modules` is False (the fixture tests lint one file as a one-file module)."""
     units: list[Unit] = []
     raw_by_directory: dict[str, tuple[Unit, AwsJsonReader]] = {}
+    modules: dict[Path, dict[Path, SourceFile]] = {}
     for source, walked in files:
+        if source.path.suffix.lower() in TERRAFORM_SUFFIXES:
+            module = modules.setdefault(source.path.parent, {})
+            module[source.path] = source
+            if whole_modules and not walked:
+                for sibling in sorted(source.path.parent.glob("*.tf")):
+                    module.setdefault(sibling, SourceFile(sibling, display_path(sibling)))
+            continue
+
         try:
             _add_file(source, walked, account, units, raw_by_directory)
         except Exception as error:  # a parser bug on odd input: that file's SQK000, the others go on
             units.append(
                 _broken(source, DecodeError(f"could not be analysed ({type(error).__name__}: {error})", 1))
             )
+    for directory, module_files in modules.items():
+        units.append(_terraform_unit(directory, list(module_files.values()), account))
     for unit, reader in raw_by_directory.values():
         try:
             reader.finish()
@@ -189,6 +209,31 @@ def build_units(files: list[tuple[SourceFile, bool]], account: str | None = None
                 ParseError(Span(unit.files[0], 1), f"could not be analysed ({type(error).__name__})")
             )
     return units
+
+
+def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | None) -> Unit:
+    shown = sorted(s.shown for s in sources)
+    unit = Unit(display_path(directory), shown, account=account)
+    texts = []
+    for source in sorted(sources, key=lambda s: s.shown):
+        text, problem = _read(source.path)
+        if text is None:
+            unit.errors.append(ParseError(Span(source.shown, 1), problem or "cannot read the file"))
+        else:
+            texts.append((source.shown, text))
+    variables: dict = {}
+    tfvars_files = [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]
+    for path in tfvars_files:  # later files win, as Terraform loads them
+        text, _ = _read(path) if path.is_file() else (None, None)
+        if text is not None:
+            variables.update(tfvars(text))
+    try:
+        parse_module(texts, unit, variables)
+    except Exception as error:  # a parser bug on odd input: an SQK000, the other units go on
+        unit.errors.append(
+            ParseError(Span(shown[0], 1), f"could not be analysed ({type(error).__name__}: {error})")
+        )
+    return unit
 
 
 def _add_file(

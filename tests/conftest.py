@@ -38,6 +38,6 @@ def lint_file(path: Path, config_dir: Path | None = None) -> list[Finding]:
     data, source = load(config_dir or path.parent)
     settings = settings_from(data, source)
     shown = path.relative_to(ROOT).as_posix()
-    units = build_units([(SourceFile(path, shown), False)], settings.account_id)
+    units = build_units([(SourceFile(path, shown), False)], settings.account_id, whole_modules=False)
     comments = SourceLines(lambda _: read_text(path))
     return [f for unit in units for f in run(unit, settings, comments)]

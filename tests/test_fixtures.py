@@ -9,7 +9,11 @@ from sqs_kms_lint.engine import all_rules
 
 from .conftest import FIXTURES, expected_findings, lint_file
 
-FORMATS = {"yaml": "CloudFormation YAML", "json": "CloudFormation JSON", "aws.json": "raw AWS JSON"}
+FORMATS = {
+    "yaml": "CloudFormation YAML",
+    "json": "CloudFormation JSON",
+    "aws.json": "raw AWS JSON",
+}
 
 
 def _fixture_files() -> list[Path]:

@@ -1,0 +1,655 @@
+"""Terraform HCL: a module directory (its `*.tf` files) into the model.
+
+python-hcl2's dict output carries no positions, so we read its Lark parse tree instead, whose tokens know
+their line and column: an attribute points at its name, a missing attribute at its block's header.
+Expressions are evaluated here, and only here, into the contents a value may take: literals, string
+templates, `var.*` (defaults, `terraform.tfvars`, `*.auto.tfvars`), `local.*`, references to keys,
+aliases and queues of the module, `data.aws_caller_identity.*.account_id`, conditionals (both branches
+kept), arithmetic on known numbers, `jsonencode` and a few pure functions, heredocs. Anything else
+(module outputs, other data sources, `count.index`, `each.*`, for expressions, splats) is unknown, and
+unknown silences the rules that need it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from hcl2.api import parses_to_tree
+from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedInput
+
+from ..model import (
+    ABSENT,
+    THIS_ACCOUNT,
+    THIS_REGION,
+    UNKNOWN,
+    Alias,
+    Key,
+    Queue,
+    ResourceRef,
+    Sender,
+    Span,
+    Unit,
+    Value,
+)
+from .located import DecodeError
+from .policies import build_policy
+from .scalars import json_in_string, to_bool, to_int
+
+_MAX_OPTIONS = 32
+_MAX_DEPTH = 60
+_INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
+# Resource types whose references the model follows, and what each attribute of theirs is.
+_KINDS = {
+    "aws_kms_key": "key",
+    "aws_kms_replica_key": "key",
+    "aws_kms_alias": "alias",
+    "aws_sqs_queue": "queue",
+}
+_ATTRIBUTES = {
+    "key": {"arn": "arn", "key_id": "id", "id": "id"},
+    "alias": {"arn": "arn", "name": "name", "id": "name"},
+    "queue": {"arn": "arn", "id": "url", "url": "url", "name": "name"},
+}
+
+
+@dataclass
+class Attribute:
+    name: str
+    expression: Any
+    span: Span
+
+
+@dataclass
+class Block:
+    type: str
+    labels: list[str]
+    span: Span
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    def children(self, block_type: str) -> Iterator[Block]:
+        return (b for b in self.blocks if b.type == block_type)
+
+
+def parse_hcl(text: str, file: str) -> list[Block]:
+    """The top-level blocks of one `.tf` file; DecodeError at the parser's position on a syntax error."""
+    try:
+        tree = parses_to_tree(text)
+    except UnexpectedInput as error:
+        raise DecodeError(f"HCL syntax error: {_first_line(str(error))}", error.line, error.column) from None
+    except (LarkError, RecursionError, ValueError) as error:
+        raise DecodeError(f"HCL error: {_first_line(str(error))}", 1) from None
+    body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
+    return _body(body, file).blocks if body is not None else []
+
+
+def _first_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else "parse error"
+
+
+def _span(tree: Any, file: str) -> Span:
+    meta = getattr(tree, "meta", None)
+    if isinstance(tree, Token):
+        return Span(file, tree.line or 1, tree.column or 1, tree.end_line, tree.end_column)
+    if meta is not None and not getattr(meta, "empty", True):
+        return Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
+    return Span(file, 1)
+
+
+def _name(tree: Any) -> str:
+    """An identifier, keyword or literal used as a name, or a quoted label."""
+    if isinstance(tree, Token):
+        return str(tree)
+    if tree.data == "string":
+        return "".join(str(p.children[0]) for p in _trees(tree) if isinstance(p.children[0], Token))
+    token = next((c for c in tree.children if isinstance(c, Token)), None)
+    return str(token) if token is not None else ""
+
+
+def _trees(tree: Tree) -> list[Tree]:
+    """The child trees, without layout (newlines and comments)."""
+    return [c for c in tree.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+
+def _body(tree: Tree, file: str) -> Block:
+    block = Block("body", [], _span(tree, file))
+    for child in _trees(tree):
+        if child.data == "attribute":
+            parts = _trees(child)
+            name_tree, expression = parts[0], parts[-1]
+            name_token = next((t for t in name_tree.scan_values(lambda v: isinstance(v, Token))), None)
+            start = _span(name_token if name_token is not None else name_tree, file)
+            end = _span(expression, file)
+            span = Span(file, start.line, start.column, end.end_line, end.end_column)
+            block.attributes[_name(name_tree)] = Attribute(_name(name_tree), expression, span)
+        elif child.data == "block":
+            parts = _trees(child)
+            inner = parts[-1] if parts and parts[-1].data == "body" else None
+            header = [p for p in parts if p is not inner]
+            nested = _body(inner, file) if inner is not None else Block("body", [], _span(child, file))
+            start = _span(child, file)
+            nested.type = _name(header[0]) if header else ""
+            nested.labels = [_name(h) for h in header[1:]]
+            nested.span = Span(file, start.line, start.column)
+            block.blocks.append(nested)
+    return block
+
+
+class Evaluator:
+    """Evaluates HCL expressions of one module to the list of contents they may take (None: unknown)."""
+
+    def __init__(self, blocks: list[Block], variables: dict[str, Any], account: str | None) -> None:
+        self.account = account or THIS_ACCOUNT
+        self.resources: dict[str, Block] = {}
+        self.variables: dict[str, Any] = {}
+        self.locals: dict[str, Attribute] = {}
+        for block in blocks:
+            if block.type == "resource" and len(block.labels) == 2:
+                self.resources[".".join(block.labels)] = block
+            elif block.type == "variable" and block.labels:
+                default = block.attributes.get("default")
+                self.variables[block.labels[0]] = default.expression if default is not None else None
+            elif block.type == "locals":
+                self.locals.update(block.attributes)
+        self.given = variables  # values from tfvars files, already plain data
+        self._active: set[str] = set()  # locals and names being evaluated (cycle guard)
+
+    def one(self, expression: Any, depth: int = 0) -> Any:
+        options = self.options(expression, depth)
+        return options[0] if options is not None and len(options) == 1 else UNKNOWN
+
+    def options(self, tree: Any, depth: int = 0) -> list[Any] | None:
+        if depth > _MAX_DEPTH or not isinstance(tree, Tree):
+            return None
+        kind = tree.data
+        parts = _trees(tree)
+        if kind == "expr_term":
+            return self.options(parts[0], depth + 1) if len(parts) == 1 else None
+        if kind == "int_lit":
+            return [int(str(tree.children[0]))]
+        if kind == "float_lit":
+            return [float(str(tree.children[0]))]
+        if kind == "literal_value":
+            return [{"true": True, "false": False, "null": None}[str(tree.children[0])]]
+        if kind == "string":
+            return self._string(parts, depth)
+        if kind in ("heredoc_template", "heredoc_template_trim"):
+            return self._heredoc(str(tree.children[0]), kind.endswith("trim"), depth)
+        if kind == "tuple":
+            return [[self._nested(p, depth) for p in parts]]
+        if kind == "object":
+            return [self._object(parts, depth)]
+        if kind in ("get_attr_expr_term", "index_expr_term", "identifier"):
+            path = self._path(tree, depth)
+            return self._reference(path, depth) if path is not None else None
+        if kind == "function_call":
+            return self._call(parts, depth)
+        if kind == "conditional":
+            if len(parts) != 3:
+                return None
+            first, second = self.options(parts[1], depth + 1), self.options(parts[2], depth + 1)
+            if first is None or second is None:
+                return None
+            merged = first + [o for o in second if o not in first]
+            return merged if len(merged) <= _MAX_OPTIONS else None
+        if kind == "binary_op":
+            return self._arithmetic(parts, depth)
+        if kind == "unary_op":
+            operand = self.one(parts[0], depth + 1) if parts else UNKNOWN
+            operator = str(tree.children[0])
+            if operator == "-" and isinstance(operand, (int, float)) and not isinstance(operand, bool):
+                return [-operand]
+            if operator == "!" and isinstance(operand, bool):
+                return [not operand]
+        return None  # for expressions, splats, template directives, ...
+
+    def _nested(self, tree: Any, depth: int) -> Any:
+        options = self.options(tree, depth + 1)
+        return options[0] if options is not None and len(options) == 1 else UNKNOWN
+
+    def _object(self, elements: list[Tree], depth: int) -> dict:
+        result: dict[str, Any] = {}
+        for element in elements:
+            pieces = _trees(element)
+            if len(pieces) != 2:
+                continue
+            key_tree = pieces[0]
+            inner = _trees(key_tree)
+            bare = inner[0] if inner else None
+            if (
+                bare is not None
+                and bare.data == "expr_term"
+                and _trees(bare)
+                and _trees(bare)[0].data == "identifier"
+            ):
+                key: Any = _name(_trees(bare)[0])
+            else:
+                key = self.one(inner[0], depth + 1) if inner else _name(key_tree)
+            if isinstance(key, str):
+                result[key] = self._nested(pieces[1], depth)
+        return result
+
+    def _string(self, parts: list[Tree], depth: int) -> list[Any] | None:
+        pieces: list[list[Any] | None] = []
+        for part in parts:
+            child = part.children[0] if part.children else None
+            if isinstance(child, Token):
+                text = str(child)
+                if child.type == "ESCAPED_INTERPOLATION":
+                    text = text[1:]
+                elif child.type == "ESCAPED_DIRECTIVE":
+                    text = text[1:]
+                else:
+                    text = _unescape(text)
+                pieces.append([text])
+            elif isinstance(child, Tree) and child.data == "interpolation":
+                inner = _trees(child)
+                pieces.append(self.options(inner[0], depth + 1) if inner else None)
+            else:
+                return None  # %{ if } / %{ for } directives
+        return _concatenate(pieces)
+
+    def _heredoc(self, token: str, trim: bool, depth: int) -> list[Any] | None:
+        match = re.match(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)\r?\n?[ \t]*\1\r?\n?$", token, re.S)
+        if not match:
+            return None
+        text = match.group(2)
+        if trim:
+            lines = text.split("\n")
+            indent = min((len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()), default=0)
+            text = "\n".join(ln[indent:] for ln in lines)
+        if "%{" in text.replace("%%{", ""):
+            return None
+        pieces: list[list[Any] | None] = []
+        position = 0
+        for found in _INTERPOLATION.finditer(text):
+            pieces.append([text[position : found.start()]])
+            pieces.append(self._expression_text(found.group(1), depth))
+            position = found.end()
+        pieces.append([text[position:]])
+        return _concatenate(pieces)
+
+    def _expression_text(self, source: str, depth: int) -> list[Any] | None:
+        """An interpolation inside a heredoc (the grammar keeps heredocs as one token)."""
+        try:
+            blocks = _body(parses_to_tree(f"x = {source}\n").children[0], "")
+        except (LarkError, RecursionError, ValueError, IndexError):
+            return None
+        attribute = blocks.attributes.get("x")
+        return self.options(attribute.expression, depth + 1) if attribute else None
+
+    def _path(self, tree: Tree, depth: int) -> list[Any] | None:
+        """`a.b[0].c` as ["a", "b", 0, "c"] (an index we cannot know is UNKNOWN)."""
+        if tree.data == "identifier":
+            return [_name(tree)]
+        parts = _trees(tree)
+        if tree.data == "expr_term":
+            return self._path(parts[0], depth) if len(parts) == 1 else None
+        if tree.data not in ("get_attr_expr_term", "index_expr_term") or len(parts) != 2:
+            return None
+        head = self._path(parts[0], depth)
+        if head is None:
+            return None
+        step = parts[1]
+        if step.data == "get_attr":
+            return head + [_name(_trees(step)[0]) if _trees(step) else ""]
+        if step.data == "short_index":
+            return head + [int(str(step.children[-1]))]
+        if step.data == "braces_index":
+            index = self.one(_trees(step)[0], depth + 1) if _trees(step) else UNKNOWN
+            return head + [index]
+        return None
+
+    def _reference(self, path: list[Any], depth: int) -> list[Any] | None:
+        root = path[0]
+        if root == "var" and len(path) >= 2:
+            name = str(path[1])
+            if name in self.given:
+                return _walk([_plain(self.given[name])], path[2:])
+            default = self.variables.get(name)
+            return _walk(self.options(default, depth + 1), path[2:]) if default is not None else None
+        if root == "local" and len(path) >= 2:
+            name = str(path[1])
+            if name not in self.locals or name in self._active:
+                return None
+            self._active.add(name)
+            try:
+                return _walk(self.options(self.locals[name].expression, depth + 1), path[2:])
+            finally:
+                self._active.discard(name)
+        if root == "data" and len(path) >= 4:
+            if path[1] == "aws_caller_identity" and path[3] == "account_id":
+                return [self.account]
+            return None
+        if isinstance(root, str) and root in _KINDS and len(path) >= 3:
+            return self._resource_attribute(root, path, depth)
+        return None  # module outputs, count, each, path, self, other resources: not ours to know
+
+    def _resource_attribute(self, resource_type: str, path: list[Any], depth: int) -> list[Any] | None:
+        address = f"{resource_type}.{path[1]}"
+        rest = [p for p in path[2:] if isinstance(p, str)]  # an instance index of count/for_each is ignored
+        if not rest:
+            return None
+        kind = _KINDS[resource_type]
+        attribute = _ATTRIBUTES[kind].get(rest[0])
+        if attribute is None:
+            return None
+        block = self.resources.get(address)
+        if block is None:
+            return [ResourceRef(None, address, attribute)]
+        if attribute == "name" and "name" in block.attributes and address not in self._active:
+            self._active.add(address)
+            try:
+                name = self.one(block.attributes["name"].expression, depth + 1)
+            finally:
+                self._active.discard(address)
+            if isinstance(name, str):
+                return [name]
+        return [ResourceRef(kind, address, attribute)]
+
+    def _call(self, parts: list[Tree], depth: int) -> list[Any] | None:
+        name = _name(parts[0]) if parts else ""
+        arguments_tree = next((p for p in parts[1:] if p.data == "arguments"), None)
+        arguments = _trees(arguments_tree) if arguments_tree is not None else []
+        values = [self.one(a, depth + 1) for a in arguments]
+        if name == "jsonencode" and len(values) == 1:
+            # The structure itself, not its text: readers of policies and redrive policies take both.
+            return None if values[0] is UNKNOWN else [values[0]]
+        if any(v is UNKNOWN for v in values):
+            return None
+        simple = {
+            "lower": lambda s: s.lower(),
+            "upper": lambda s: s.upper(),
+            "trimspace": lambda s: s.strip(),
+            "tostring": lambda s: s if isinstance(s, str) else json.dumps(s),
+            "tonumber": lambda s: to_int(s),
+            "tobool": lambda s: to_bool(s),
+            "jsondecode": lambda s: json_in_string(s),
+        }
+        try:
+            if name in simple and len(values) == 1:
+                result = simple[name](values[0])
+                return None if result is UNKNOWN else [result]
+            if name == "join" and len(values) == 2 and isinstance(values[1], list):
+                return [str(values[0]).join(str(v) for v in values[1])]
+            if name == "format" and values and isinstance(values[0], str):
+                return [_format(values[0], values[1:])]
+            if name == "coalesce":
+                return next(([v] for v in values if v not in (None, "")), None)
+            if name == "concat" and all(isinstance(v, list) for v in values):
+                return [[item for v in values for item in v]]
+            if name == "merge" and all(isinstance(v, dict) for v in values):
+                merged: dict = {}
+                for v in values:
+                    merged.update(v)
+                return [merged]
+        except (TypeError, ValueError, IndexError, AttributeError):
+            return None
+        return None
+
+    def _arithmetic(self, parts: list[Tree], depth: int) -> list[Any] | None:
+        if len(parts) != 2 or parts[1].data != "binary_term":
+            return None
+        term = _trees(parts[1])
+        operator = str(next(c for c in term[0].children if isinstance(c, Token))) if term else ""
+        left, right = self.one(parts[0], depth + 1), self.one(term[-1], depth + 1)
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
+        if not numbers:
+            return None
+        try:
+            result = {"+": left + right, "-": left - right, "*": left * right}.get(operator)
+            if operator == "/" and right:
+                result = left / right
+        except TypeError:
+            return None
+        if isinstance(result, float) and result.is_integer():
+            result = int(result)
+        return None if result is None else [result]
+
+
+def _walk(options: list[Any] | None, rest: list[Any]) -> list[Any] | None:
+    """Attribute and index access into resolved data (`var.config.period`, `var.list[0]`)."""
+    if options is None:
+        return None
+    results = []
+    for option in options:
+        for step in rest:
+            if isinstance(option, dict) and isinstance(step, str) and step in option:
+                option = option[step]
+            elif isinstance(option, list) and isinstance(step, int) and 0 <= step < len(option):
+                option = option[step]
+            else:
+                return None
+        results.append(option)
+    return results
+
+
+def _plain(value: Any) -> Any:
+    return value
+
+
+def _format(template: str, arguments: list[Any]) -> str:
+    values = iter(arguments)
+    return re.sub(r"%[sdv]", lambda _: str(next(values)), template.replace("%%", "\0")).replace("\0", "%")
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    try:
+        return json.loads('"' + text.replace('"', '\\"').replace('\\\\"', '\\"') + '"')
+    except ValueError:
+        return text
+
+
+def _concatenate(pieces: list[list[Any] | None]) -> list[Any] | None:
+    if any(p is None for p in pieces):
+        return None
+    combos = 1
+    for piece in pieces:
+        combos *= max(len(piece or []), 1)
+    if combos > _MAX_OPTIONS:
+        return None
+    if len(pieces) == 1 and pieces[0] is not None:
+        return pieces[0]  # "${aws_kms_key.k.arn}" is the reference itself, "${60}" the number
+    results: list[Any] = []
+    for combination in itertools.product(*[p for p in pieces if p is not None]):
+        if not all(isinstance(c, (str, int, float)) and not isinstance(c, bool) for c in combination):
+            return None
+        text = "".join(str(c) for c in combination)
+        if text not in results:
+            results.append(text)
+    return results
+
+
+class ModuleBuilder:
+    """Fills a unit with the resources of one module (its files' blocks)."""
+
+    def __init__(self, blocks: list[Block], unit: Unit, variables: dict[str, Any]) -> None:
+        self.blocks = blocks
+        self.unit = unit
+        self.evaluator = Evaluator(blocks, variables, unit.account)
+
+    def value(self, block: Block, name: str, convert: Any = None) -> Value | None:
+        attribute = block.attributes.get(name)
+        if attribute is None:
+            return None
+        options = self.evaluator.options(attribute.expression)
+        if options is not None:
+            options = [ABSENT if o is None else o for o in options]  # `= null` leaves the attribute unset
+        value = Value.from_options(options, attribute.span)
+        if value.known and all(o is ABSENT for o in value.options):
+            return None
+        return value.map(convert) if convert else value
+
+    def build(self) -> None:
+        for block in self.blocks:
+            if block.type == "resource" and len(block.labels) == 2:
+                resource_type, address = block.labels[0], ".".join(block.labels)
+                if resource_type == "aws_sqs_queue":
+                    self.unit.queues.append(self.queue(address, block))
+                elif resource_type in ("aws_kms_key", "aws_kms_replica_key"):
+                    self.unit.keys.append(self.key(address, block))
+                elif resource_type == "aws_kms_alias":
+                    self.unit.aliases.append(
+                        Alias(
+                            address,
+                            block.span,
+                            alias_name=self.value(block, "name"),
+                            target=self.value(block, "target_key_id"),
+                        )
+                    )
+                else:
+                    self.unit.senders.extend(self.senders(resource_type, address, block))
+        for block in self.blocks:  # resources that change another resource, once those exist
+            if block.type == "resource" and len(block.labels) == 2:
+                self.attach(block.labels[0], block)
+
+    def queue(self, address: str, block: Block) -> Queue:
+        queue = Queue(
+            address,
+            block.span,
+            queue_name=self.value(block, "name"),
+            account=self.unit.account or THIS_ACCOUNT,
+            region=self.unit.region or THIS_REGION,
+            fifo=self.value(block, "fifo_queue", to_bool),
+            content_based_deduplication=self.value(block, "content_based_deduplication", to_bool),
+            deduplication_scope=self.value(block, "deduplication_scope"),
+            fifo_throughput_limit=self.value(block, "fifo_throughput_limit"),
+            kms_key=self.value(block, "kms_master_key_id"),
+            sqs_managed_sse=self.value(block, "sqs_managed_sse_enabled", to_bool),
+            reuse_period=self.value(block, "kms_data_key_reuse_period_seconds", to_int),
+        )
+        queue.redrive_target = self.redrive_target(block)
+        return queue
+
+    def redrive_target(self, block: Block) -> Value | None:
+        policy = self.value(block, "redrive_policy")
+        if policy is None:
+            return None
+        content = policy.single
+        if isinstance(content, str):
+            content = json_in_string(content)
+        if isinstance(content, dict) and "deadLetterTargetArn" in content:
+            return Value.from_options([content["deadLetterTargetArn"]], policy.span)
+        return Value.unknown(policy.span)
+
+    def key(self, address: str, block: Block) -> Key:
+        key = Key(
+            address,
+            block.span,
+            account=self.unit.account or THIS_ACCOUNT,
+            region=self.unit.region or THIS_REGION,
+            enabled=self.value(
+                block, "is_enabled" if "is_enabled" in block.attributes else "enabled", to_bool
+            ),
+            key_spec=self.value(block, "customer_master_key_spec") or self.value(block, "key_spec"),
+            key_usage=self.value(block, "key_usage"),
+        )
+        key.policy = self.policy(block, "policy")
+        return key
+
+    def policy(self, block: Block, name: str) -> Value | None:
+        value = self.value(block, name)
+        if value is None:
+            return None
+        document = build_policy(value.single, None, value.span.file, value.span) if value.known else None
+        return Value.of(document, value.span) if document is not None else Value.unknown(value.span)
+
+    def attach(self, resource_type: str, block: Block) -> None:
+        """aws_kms_key_policy and aws_sqs_queue_redrive_policy set an attribute of another resource."""
+        if resource_type == "aws_kms_key_policy":
+            target = self.value(block, "key_id")
+            key = next((k for k in self.unit.keys if target and _names(target.single, k.name)), None)
+            if key is not None:
+                key.policy = self.policy(block, "policy")
+        elif resource_type == "aws_sqs_queue_redrive_policy":
+            target = self.value(block, "queue_url")
+            queue = next((q for q in self.unit.queues if target and _names(target.single, q.name)), None)
+            if queue is not None and queue.redrive_target is None:
+                queue.redrive_target = self.redrive_target(block)
+
+    def senders(self, resource_type: str, address: str, block: Block) -> list[Sender]:
+        found: list[Sender] = []
+        if resource_type == "aws_sns_topic_subscription":
+            protocol = self.value(block, "protocol")
+            if protocol is not None and protocol.single == "sqs":
+                found.append(
+                    Sender(
+                        address,
+                        block.span,
+                        service="sns.amazonaws.com",
+                        queue=self.value(block, "endpoint"),
+                        source_arn=self.value(block, "topic_arn"),
+                    )
+                )
+        elif resource_type == "aws_cloudwatch_event_target":
+            arn = self.value(block, "arn")
+            if arn is not None and arn.some(_is_queue):
+                found.append(
+                    Sender(
+                        address,
+                        block.span,
+                        service="events.amazonaws.com",
+                        queue=arn,
+                        source_arn=self.value(block, "rule"),
+                    )
+                )
+        elif resource_type == "aws_s3_bucket_notification":
+            for queue_block in block.children("queue"):
+                found.append(
+                    Sender(
+                        address,
+                        queue_block.span,
+                        service="s3.amazonaws.com",
+                        queue=self.value(queue_block, "queue_arn"),
+                        source_arn=self.value(block, "bucket"),
+                    )
+                )
+        return found
+
+
+def _names(content: Any, address: str) -> bool:
+    return isinstance(content, ResourceRef) and content.name == address
+
+
+def _is_queue(content: Any) -> bool:
+    if isinstance(content, ResourceRef):
+        return content.kind == "queue"
+    return isinstance(content, str) and ":sqs:" in content
+
+
+def tfvars(text: str) -> dict[str, Any]:
+    """The literal values a tfvars file assigns (anything computed is left out)."""
+    try:
+        body = _body(parses_to_tree(text).children[0], "")
+    except (LarkError, RecursionError, ValueError, IndexError):
+        return {}
+    evaluator = Evaluator([], {}, None)
+    values = {}
+    for name, attribute in body.attributes.items():
+        value = evaluator.one(attribute.expression)
+        if value is not UNKNOWN:
+            values[name] = value
+    return values
+
+
+def parse_module(files: list[tuple[str, str]], unit: Unit, variables: dict[str, Any]) -> None:
+    """Add one module's resources to `unit`: `files` are (shown path, text); a file that does not parse
+    becomes an SQK000 and the rest of the module is still analysed."""
+    from ..model import ParseError
+
+    blocks: list[Block] = []
+    for shown, text in files:
+        try:
+            blocks.extend(parse_hcl(text, shown))
+        except DecodeError as error:
+            unit.errors.append(ParseError(Span(shown, error.line, error.column), error.message))
+    ModuleBuilder(blocks, unit, variables).build()
