@@ -79,14 +79,21 @@ class Block:
 
 def parse_hcl(text: str, file: str) -> list[Block]:
     """The top-level blocks of one `.tf` file; DecodeError at the parser's position on a syntax error."""
+    return parse_body(text, file).blocks
+
+
+def parse_body(text: str, file: str) -> Block:
+    """One HCL file's top-level attributes and blocks (tfvars files have only attributes)."""
     try:
         tree = parses_to_tree(text)
     except UnexpectedInput as error:
-        raise DecodeError(f"HCL syntax error: {_first_line(str(error))}", error.line, error.column) from None
+        token = getattr(error, "token", None) or getattr(error, "char", None)
+        shown = repr(str(token).strip()[:30]) if token is not None and str(token).strip() else "end of line"
+        raise DecodeError(f"HCL syntax error: unexpected {shown}", error.line, error.column) from None
     except (LarkError, RecursionError, ValueError) as error:
         raise DecodeError(f"HCL error: {_first_line(str(error))}", 1) from None
     body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
-    return _body(body, file).blocks if body is not None else []
+    return _body(body, file) if body is not None else Block("body", [], Span(file, 1))
 
 
 def _first_line(text: str) -> str:
@@ -279,10 +286,9 @@ class Evaluator:
     def _expression_text(self, source: str, depth: int) -> list[Any] | None:
         """An interpolation inside a heredoc (the grammar keeps heredocs as one token)."""
         try:
-            blocks = _body(parses_to_tree(f"x = {source}\n").children[0], "")
-        except (LarkError, RecursionError, ValueError, IndexError):
+            attribute = parse_body(f"x = {source}\n", "").attributes.get("x")
+        except DecodeError:
             return None
-        attribute = blocks.attributes.get("x")
         return self.options(attribute.expression, depth + 1) if attribute else None
 
     def _path(self, tree: Tree, depth: int) -> list[Any] | None:
@@ -629,8 +635,8 @@ def _is_queue(content: Any) -> bool:
 def tfvars(text: str) -> dict[str, Any]:
     """The literal values a tfvars file assigns (anything computed is left out)."""
     try:
-        body = _body(parses_to_tree(text).children[0], "")
-    except (LarkError, RecursionError, ValueError, IndexError):
+        body = parse_body(text, "")
+    except DecodeError:
         return {}
     evaluator = Evaluator([], {}, None)
     values = {}

@@ -1,0 +1,128 @@
+"""The Terraform evaluator and module builder: what each expression resolves to, and when it gives up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqs_kms_lint.discover import build_units, collect
+from sqs_kms_lint.model import ABSENT, THIS_ACCOUNT, ResourceRef
+from sqs_kms_lint.parsers.located import DecodeError
+from sqs_kms_lint.parsers.terraform import Evaluator, parse_body, parse_hcl
+
+MODULE = """\
+variable "period" { default = 60 }
+variable "cfg" { default = { period = 120, names = ["a", "b"] } }
+variable "nodefault" {}
+variable "from_tfvars" { default = "default" }
+data "aws_caller_identity" "current" {}
+locals {
+  account = data.aws_caller_identity.current.account_id
+  loop    = local.loop
+}
+resource "aws_kms_key" "k" {}
+resource "aws_kms_alias" "a" {
+  name          = "alias/orders"
+  target_key_id = aws_kms_key.k.key_id
+}
+resource "aws_sqs_queue" "q" {
+  name = "jobs"
+}
+resource "aws_s3_bucket" "b" {}
+"""
+
+
+@pytest.fixture(scope="module")
+def evaluator() -> Evaluator:
+    return Evaluator(parse_hcl(MODULE, "main.tf"), {"from_tfvars": "given"}, None)
+
+
+def _expression(text: str):
+    return parse_body(f"x = {text}\n", "e.tf").attributes["x"].expression
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("60", [60]),
+        ('"alias/x"', ["alias/x"]),
+        ("true", [True]),
+        ("null", [None]),
+        ("var.period", [60]),
+        ("var.cfg.period", [120]),
+        ("var.cfg.names[1]", ["b"]),
+        ("var.nodefault", None),
+        ("var.from_tfvars", ["given"]),
+        ("local.account", [THIS_ACCOUNT]),
+        ("local.loop", None),
+        ('"arn:aws:iam::${local.account}:root"', [f"arn:aws:iam::{THIS_ACCOUNT}:root"]),
+        ("aws_kms_key.k.arn", [ResourceRef("key", "aws_kms_key.k", "arn")]),
+        ("aws_kms_key.k.key_id", [ResourceRef("key", "aws_kms_key.k", "id")]),
+        ("aws_kms_key.k[0].arn", [ResourceRef("key", "aws_kms_key.k", "arn")]),
+        ('"${aws_kms_key.k.arn}"', [ResourceRef("key", "aws_kms_key.k", "arn")]),
+        ("aws_kms_alias.a.name", ["alias/orders"]),
+        ("aws_kms_alias.a.arn", [ResourceRef("alias", "aws_kms_alias.a", "arn")]),
+        ("aws_sqs_queue.q.id", [ResourceRef("queue", "aws_sqs_queue.q", "url")]),
+        ("aws_sqs_queue.q.name", ["jobs"]),
+        ("aws_kms_key.missing.arn", [ResourceRef(None, "aws_kms_key.missing", "arn")]),
+        ("aws_s3_bucket.b.arn", None),
+        ("module.keys.arn", None),
+        ("data.aws_kms_key.k.arn", None),
+        ("count.index", None),
+        ("var.period * 5", [300]),
+        ("-5", [-5]),
+        ('var.nodefault == "x" ? 60 : 120', [60, 120]),
+        ("var.nodefault ? aws_kms_key.k.arn : null", [ResourceRef("key", "aws_kms_key.k", "arn"), None]),
+        ("var.nodefault ? 60 : var.nodefault", None),
+        ('jsonencode({ a = "b", c = [1, 2] })', [{"a": "b", "c": [1, 2]}]),
+        ('format("alias/%s", "x")', ["alias/x"]),
+        ('join("-", ["a", "b"])', ["a-b"]),
+        ('lower("ABC")', ["abc"]),
+        ("[for x in var.cfg.names : x]", None),
+        ('"${var.nodefault}-x"', None),
+    ],
+)
+def test_evaluation(evaluator: Evaluator, text: str, expected) -> None:
+    assert evaluator.options(_expression(text)) == expected
+
+
+def test_heredoc_with_interpolation(evaluator: Evaluator) -> None:
+    text = '<<EOT\n{"Principal": {"AWS": "arn:aws:iam::${local.account}:root"}}\nEOT\n'
+    (value,) = evaluator.options(_expression(text))
+    assert value == '{"Principal": {"AWS": "arn:aws:iam::' + THIS_ACCOUNT + ':root"}}'
+
+
+def test_syntax_error_has_the_parsers_position() -> None:
+    with pytest.raises(DecodeError) as error:
+        parse_hcl('resource "aws_sqs_queue" "q" {\n  name = "x"\n  fifo_queue = \n}\n', "bad.tf")
+    assert (error.value.line, error.value.message) == (3, "HCL syntax error: unexpected '}'")
+
+
+def test_module_of_several_files_with_tfvars_and_a_broken_file(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("mod").mkdir()
+    Path("mod/keys.tf").write_text('resource "aws_kms_key" "k" {\n  is_enabled = var.enabled\n}\n')
+    Path("mod/queues.tf").write_text(
+        'variable "enabled" { default = true }\n'
+        'resource "aws_sqs_queue" "q" {\n  kms_master_key_id = aws_kms_key.k.arn\n  sqs_managed_sse_enabled = null\n}\n'
+    )
+    Path("mod/broken.tf").write_text('resource "x" {\n')
+    Path("mod/terraform.tfvars").write_text("enabled = false\n")
+    (unit,) = build_units(collect(["mod/queues.tf"]))  # one file named: its whole module comes along
+    assert unit.files == ["mod/broken.tf", "mod/keys.tf", "mod/queues.tf"]
+    (queue,) = unit.queues
+    (key,) = unit.keys
+    assert key.enabled.options == (False,) and key.enabled.span.line == 2
+    assert queue.kms_key.single == ResourceRef("key", "aws_kms_key.k", "arn")
+    assert queue.kms_key.span.line == 3 and queue.kms_key.span.column == 3
+    assert queue.sqs_managed_sse is None  # `= null` leaves it unset
+    assert [e.span.file for e in unit.errors] == ["mod/broken.tf"]
+
+
+def test_absent_branch_from_null(evaluator: Evaluator, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("main.tf").write_text(
+        'variable "use" {}\nresource "aws_sqs_queue" "q" {\n  kms_master_key_id = var.use ? "bad-key" : null\n}\n'
+    )
+    (unit,) = build_units(collect(["."]))
+    assert unit.queues[0].kms_key.options == ("bad-key", ABSENT)
