@@ -126,3 +126,56 @@ def test_absent_branch_from_null(evaluator: Evaluator, tmp_path: Path, monkeypat
     )
     (unit,) = build_units(collect(["."]))
     assert unit.queues[0].kms_key.options == ("bad-key", ABSENT)
+
+
+def test_iam_policy_document_renders_as_iam_json() -> None:
+    module = parse_hcl(
+        """
+data "aws_caller_identity" "me" {}
+data "aws_iam_policy_document" "key" {
+  statement {
+    sid     = "Root"
+    actions = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.me.account_id}:root"]
+    }
+  }
+  statement {
+    effect  = "Deny"
+    actions = ["kms:Decrypt"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+""",
+        "main.tf",
+    )
+    evaluator = Evaluator(module, {}, "111122223333")
+    (document,) = evaluator.options(_expression("data.aws_iam_policy_document.key.json"))
+    assert document == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Sid": "Root",
+                "Action": ["kms:*"],
+                "Resource": ["*"],
+                "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]},
+            },
+            {
+                "Effect": "Deny",
+                "Action": ["kms:Decrypt"],
+                "Principal": "*",
+                "Condition": {"Bool": {"aws:SecureTransport": ["false"]}},
+            },
+        ],
+    }

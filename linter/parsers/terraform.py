@@ -155,11 +155,14 @@ class Evaluator:
     def __init__(self, blocks: list[Block], variables: dict[str, Any], account: str | None) -> None:
         self.account = account or THIS_ACCOUNT
         self.resources: dict[str, Block] = {}
+        self.data: dict[str, Block] = {}
         self.variables: dict[str, Any] = {}
         self.locals: dict[str, Attribute] = {}
         for block in blocks:
             if block.type == "resource" and len(block.labels) == 2:
                 self.resources[".".join(block.labels)] = block
+            elif block.type == "data" and len(block.labels) == 2:
+                self.data[".".join(block.labels)] = block
             elif block.type == "variable" and block.labels:
                 default = block.attributes.get("default")
                 self.variables[block.labels[0]] = default.expression if default is not None else None
@@ -216,6 +219,51 @@ class Evaluator:
             if operator == "!" and isinstance(operand, bool):
                 return [not operand]
         return None  # for expressions, splats, template directives, ...
+
+    def _policy_document(self, block: Block, depth: int) -> dict | None:
+        """`data "aws_iam_policy_document"` as the IAM JSON it renders (None when it merges other documents)."""
+        if any(name in block.attributes for name in ("source_policy_documents", "override_policy_documents")):
+            return None
+
+        def attribute(owner: Block, name: str) -> Any:
+            return (
+                self.one(owner.attributes[name].expression, depth + 1) if name in owner.attributes else None
+            )
+
+        statements = []
+        for statement in block.children("statement"):
+            rendered: dict[str, Any] = {"Effect": attribute(statement, "effect") or "Allow"}
+            if "sid" in statement.attributes:
+                rendered["Sid"] = attribute(statement, "sid")
+            for name, key in (
+                ("actions", "Action"),
+                ("not_actions", "NotAction"),
+                ("resources", "Resource"),
+                ("not_resources", "NotResource"),
+            ):
+                if name in statement.attributes:
+                    rendered[key] = attribute(statement, name)
+            for block_type, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+                principals: dict[str, Any] = {}
+                for principal in statement.children(block_type):
+                    kind, identifiers = attribute(principal, "type"), attribute(principal, "identifiers")
+                    if kind == "*":
+                        principals["*"] = "*"
+                    elif isinstance(kind, str) and isinstance(identifiers, list):
+                        principals.setdefault(kind, []).extend(identifiers)
+                    else:
+                        principals[str(kind)] = UNKNOWN
+                if principals:
+                    rendered[key] = "*" if "*" in principals else principals
+            conditions: dict[str, dict[str, Any]] = {}
+            for condition in statement.children("condition"):
+                test, variable = attribute(condition, "test"), attribute(condition, "variable")
+                if isinstance(test, str) and isinstance(variable, str):
+                    conditions.setdefault(test, {})[variable] = attribute(condition, "values")
+            if conditions:
+                rendered["Condition"] = conditions
+            statements.append(rendered)
+        return {"Version": attribute(block, "version") or "2012-10-17", "Statement": statements}
 
     def _nested(self, tree: Any, depth: int) -> Any:
         options = self.options(tree, depth + 1)
@@ -333,6 +381,14 @@ class Evaluator:
         if root == "data" and len(path) >= 4:
             if path[1] == "aws_caller_identity" and path[3] == "account_id":
                 return [self.account]
+            block = self.data.get(f"{path[1]}.{path[2]}")
+            if (
+                path[1] == "aws_iam_policy_document"
+                and path[3] in ("json", "minified_json")
+                and block is not None
+            ):
+                document = self._policy_document(block, depth)
+                return None if document is None else [document]
             return None
         if isinstance(root, str) and root in _KINDS and len(path) >= 3:
             return self._resource_attribute(root, path, depth)
