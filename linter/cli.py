@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import ConfigError, load, settings_from
-from .discover import build_units, collect, read_text
+from .discover import build_units, collect, project_root, read_text
 from .engine import SEVERITIES, Finding, SourceLines, all_rules, find_rule, run
 from .output import RENDERERS, render
 
@@ -99,7 +99,8 @@ def _main(args: argparse.Namespace) -> int:
     files = collect(paths, settings.exclude)
     units = build_units(files, settings.account_id)
     shown_to_path = {f.shown: f.path for f, _ in files}
-    source = SourceLines(lambda shown: read_text(shown_to_path[shown]) if shown in shown_to_path else None)
+    root = project_root()
+    source = SourceLines(lambda shown: read_text(shown_to_path.get(shown) or root / shown))
     findings: list[Finding] = []
     failures: list[str] = []
     for unit in units:  # a bug met in one unit must not cost the others their findings

@@ -19,7 +19,7 @@ from .model import ParseError, Span, Unit
 from .parsers.aws_json import AwsJsonReader, document_kind
 from .parsers.cloudformation import is_template, parse_template
 from .parsers.located import DecodeError, decode_json, decode_yaml
-from .parsers.terraform import parse_module, tfvars
+from .parsers.terraform import parse_files, parse_module, tfvars
 
 SKIPPED_DIRS = {".git", ".terraform", "node_modules"}
 YAML_SUFFIXES = {".yaml", ".yml", ".template"}
@@ -227,8 +227,26 @@ def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | N
         text, _ = _read(path) if path.is_file() else (None, None)
         if text is not None:
             variables.update(tfvars(text))
+
+    def load(source: str, calling_file: str) -> tuple[list, list] | None:
+        """A local module's files, read only inside the repository (never through a symlink out of it)."""
+        root = project_root()
+        caller = Path(calling_file) if Path(calling_file).is_absolute() else root / calling_file
+        folder = (caller.parent / source).resolve()
+        if root.resolve() not in (folder, *folder.parents) or not folder.is_dir():
+            return None
+        files = []
+        for path in sorted(folder.glob("*.tf")):
+            text, _ = _read(path)
+            if text is not None:
+                shown_path = display_path(path)
+                files.append((shown_path, text))
+                if shown_path not in unit.files:
+                    unit.files.append(shown_path)
+        return parse_files(files)
+
     try:
-        parse_module(texts, unit, variables)
+        parse_module(texts, unit, variables, load)
     except Exception as error:  # a parser bug on odd input: an SQK000, the other units go on
         unit.errors.append(
             ParseError(Span(shown[0], 1), f"could not be analysed ({type(error).__name__}: {error})")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,7 @@ from ..model import (
     UNKNOWN,
     Alias,
     Key,
+    ParseError,
     Queue,
     ResourceRef,
     Sender,
@@ -42,6 +43,9 @@ from .policies import build_policy
 from .scalars import json_in_string, to_bool, to_int
 
 _MAX_OPTIONS = 32
+_MAX_MODULE_DEPTH = 8
+# Arguments of a module call that are Terraform's own, not the module's variables.
+_META_ARGUMENTS = {"source", "version", "count", "for_each", "providers", "depends_on"}
 _MAX_DEPTH = 60
 _INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
 # Resource types whose references the model follows, and what each attribute of theirs is.
@@ -56,6 +60,10 @@ _ATTRIBUTES = {
     "alias": {"arn": "arn", "name": "name", "id": "name"},
     "queue": {"arn": "arn", "id": "url", "url": "url", "name": "name"},
 }
+
+
+# Reads a called module: (source as written, file that calls it) -> its blocks and parse errors, or None.
+ModuleLoader = Callable[[str, str], "tuple[list[Block], list[ParseError]] | None"]
 
 
 @dataclass
@@ -152,8 +160,14 @@ def _body(tree: Tree, file: str) -> Block:
 class Evaluator:
     """Evaluates HCL expressions of one module to the list of contents they may take (None: unknown)."""
 
-    def __init__(self, blocks: list[Block], variables: dict[str, Any], account: str | None) -> None:
+    def __init__(
+        self, blocks: list[Block], variables: dict[str, Any], account: str | None, prefix: str = ""
+    ) -> None:
         self.account = account or THIS_ACCOUNT
+        self.prefix = prefix  # "module.name." inside a called module: resource addresses are unit-wide
+        self.modules: dict[
+            str, tuple[Evaluator, dict[str, Attribute]]
+        ] = {}  # name -> (its evaluator, outputs)
         self.resources: dict[str, Block] = {}
         self.data: dict[str, Block] = {}
         self.variables: dict[str, Any] = {}
@@ -168,7 +182,7 @@ class Evaluator:
                 self.variables[block.labels[0]] = default.expression if default is not None else None
             elif block.type == "locals":
                 self.locals.update(block.attributes)
-        self.given = variables  # values from tfvars files, already plain data
+        self.given = variables  # values from tfvars files or a module call (UNKNOWN when not knowable)
         self._active: set[str] = set()  # locals and names being evaluated (cycle guard)
 
     def one(self, expression: Any, depth: int = 0) -> Any:
@@ -197,7 +211,7 @@ class Evaluator:
         if kind == "object":
             return [self._object(parts, depth)]
         if kind in ("get_attr_expr_term", "index_expr_term", "identifier"):
-            path = self._path(tree, depth)
+            path = self.reference_path(tree, depth)
             return self._reference(path, depth) if path is not None else None
         if kind == "function_call":
             return self._call(parts, depth)
@@ -339,16 +353,16 @@ class Evaluator:
             return None
         return self.options(attribute.expression, depth + 1) if attribute else None
 
-    def _path(self, tree: Tree, depth: int) -> list[Any] | None:
+    def reference_path(self, tree: Tree, depth: int) -> list[Any] | None:
         """`a.b[0].c` as ["a", "b", 0, "c"] (an index we cannot know is UNKNOWN)."""
         if tree.data == "identifier":
             return [_name(tree)]
         parts = _trees(tree)
         if tree.data == "expr_term":
-            return self._path(parts[0], depth) if len(parts) == 1 else None
+            return self.reference_path(parts[0], depth) if len(parts) == 1 else None
         if tree.data not in ("get_attr_expr_term", "index_expr_term") or len(parts) != 2:
             return None
-        head = self._path(parts[0], depth)
+        head = self.reference_path(parts[0], depth)
         if head is None:
             return None
         step = parts[1]
@@ -390,9 +404,15 @@ class Evaluator:
                 document = self._policy_document(block, depth)
                 return None if document is None else [document]
             return None
+        if root == "module" and len(path) >= 3 and path[1] in self.modules:
+            child, outputs = self.modules[str(path[1])]
+            output = outputs.get(str(path[2]))
+            return (
+                _walk(child.options(output.expression, depth + 1), path[3:]) if output is not None else None
+            )
         if isinstance(root, str) and root in _KINDS and len(path) >= 3:
             return self._resource_attribute(root, path, depth)
-        return None  # module outputs, count, each, path, self, other resources: not ours to know
+        return None  # remote module outputs, count, each, path, self, other resources: not ours to know
 
     def _resource_attribute(self, resource_type: str, path: list[Any], depth: int) -> list[Any] | None:
         address = f"{resource_type}.{path[1]}"
@@ -405,7 +425,7 @@ class Evaluator:
             return None
         block = self.resources.get(address)
         if block is None:
-            return [ResourceRef(None, address, attribute)]
+            return [ResourceRef(None, self.prefix + address, attribute)]
         if attribute == "name" and "name" in block.attributes and address not in self._active:
             self._active.add(address)
             try:
@@ -414,7 +434,7 @@ class Evaluator:
                 self._active.discard(address)
             if isinstance(name, str):
                 return [name]
-        return [ResourceRef(kind, address, attribute)]
+        return [ResourceRef(kind, self.prefix + address, attribute)]
 
     def _call(self, parts: list[Tree], depth: int) -> list[Any] | None:
         name = _name(parts[0]) if parts else ""
@@ -534,10 +554,62 @@ def _concatenate(pieces: list[list[Any] | None]) -> list[Any] | None:
 class ModuleBuilder:
     """Fills a unit with the resources of one module (its files' blocks)."""
 
-    def __init__(self, blocks: list[Block], unit: Unit, variables: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        blocks: list[Block],
+        unit: Unit,
+        variables: dict[str, Any],
+        loader: ModuleLoader | None = None,
+        prefix: str = "",
+        depth: int = 0,
+    ) -> None:
         self.blocks = blocks
         self.unit = unit
-        self.evaluator = Evaluator(blocks, variables, unit.account)
+        self.prefix = prefix
+        self.evaluator = Evaluator(blocks, variables, unit.account, prefix)
+        self.children: list[ModuleBuilder] = []
+        self.argument_spans: dict[str, Span] = {}
+        if loader is not None and depth < _MAX_MODULE_DEPTH:
+            for block in blocks:
+                if block.type == "module" and block.labels:
+                    self._call(block, loader, depth)
+
+    def _call(self, block: Block, loader: ModuleLoader, depth: int) -> None:
+        """A local module (`source = "./x"`): its resources join the unit under `module.NAME.`, its
+        variables take the call's arguments (unknown where those are), its outputs answer `module.NAME.*`."""
+        source = (
+            self.evaluator.one(block.attributes["source"].expression)
+            if "source" in block.attributes
+            else None
+        )
+        if not isinstance(source, str) or not source.startswith(("./", "../")):
+            return  # registry and remote modules are not read
+        loaded = loader(source, block.span.file)
+        if loaded is None:
+            return
+        child_blocks, errors = loaded
+        self.unit.errors.extend(errors)
+        inputs = {
+            name: self.evaluator.one(attribute.expression)
+            for name, attribute in block.attributes.items()
+            if name not in _META_ARGUMENTS
+        }
+        child = ModuleBuilder(
+            child_blocks, self.unit, inputs, loader, f"{self.prefix}module.{block.labels[0]}.", depth + 1
+        )
+        # A variable passed straight through is reported where the caller wrote its value.
+        child.argument_spans = {
+            name: attribute.span
+            for name, attribute in block.attributes.items()
+            if name not in _META_ARGUMENTS
+        }
+        outputs = {
+            b.labels[0]: b.attributes["value"]
+            for b in child_blocks
+            if b.type == "output" and b.labels and "value" in b.attributes
+        }
+        self.evaluator.modules[block.labels[0]] = (child.evaluator, outputs)
+        self.children.append(child)
 
     def value(self, block: Block, name: str, convert: Any = None) -> Value | None:
         attribute = block.attributes.get(name)
@@ -546,15 +618,21 @@ class ModuleBuilder:
         options = self.evaluator.options(attribute.expression)
         if options is not None:
             options = [ABSENT if o is None else o for o in options]  # `= null` leaves the attribute unset
-        value = Value.from_options(options, attribute.span)
+        path = self.evaluator.reference_path(attribute.expression, 0) if self.argument_spans else None
+        passed = path is not None and len(path) == 2 and path[0] == "var" and path[1] in self.argument_spans
+        value = Value.from_options(
+            options, self.argument_spans[str(path[1])] if passed and path else attribute.span
+        )
         if value.known and all(o is ABSENT for o in value.options):
             return None
         return value.map(convert) if convert else value
 
     def build(self) -> None:
+        for child in self.children:
+            child.build()
         for block in self.blocks:
             if block.type == "resource" and len(block.labels) == 2:
-                resource_type, address = block.labels[0], ".".join(block.labels)
+                resource_type, address = block.labels[0], self.prefix + ".".join(block.labels)
                 if resource_type == "aws_sqs_queue":
                     self.unit.queues.append(self.queue(address, block))
                 elif resource_type in ("aws_kms_key", "aws_kms_replica_key"):
@@ -703,15 +781,23 @@ def tfvars(text: str) -> dict[str, Any]:
     return values
 
 
-def parse_module(files: list[tuple[str, str]], unit: Unit, variables: dict[str, Any]) -> None:
-    """Add one module's resources to `unit`: `files` are (shown path, text); a file that does not parse
-    becomes an SQK000 and the rest of the module is still analysed."""
-    from ..model import ParseError
-
+def parse_files(files: list[tuple[str, str]]) -> tuple[list[Block], list[ParseError]]:
+    """The blocks of a module's files, `(shown path, text)`; a file that does not parse is an SQK000 and
+    the rest of the module is still read."""
     blocks: list[Block] = []
+    errors: list[ParseError] = []
     for shown, text in files:
         try:
             blocks.extend(parse_hcl(text, shown))
         except DecodeError as error:
-            unit.errors.append(ParseError(Span(shown, error.line, error.column), error.message))
-    ModuleBuilder(blocks, unit, variables).build()
+            errors.append(ParseError(Span(shown, error.line, error.column), error.message))
+    return blocks, errors
+
+
+def parse_module(
+    files: list[tuple[str, str]], unit: Unit, variables: dict[str, Any], loader: ModuleLoader | None = None
+) -> None:
+    """Add one root module's resources (and those of the local modules it calls) to `unit`."""
+    blocks, errors = parse_files(files)
+    unit.errors.extend(errors)
+    ModuleBuilder(blocks, unit, variables, loader).build()
