@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from sqs_kms_lint.config import settings_from
 from sqs_kms_lint.discover import build_units, collect, read_text
 from sqs_kms_lint.engine import SourceLines, run
