@@ -13,6 +13,7 @@ FORMATS = {
     "yaml": "CloudFormation YAML",
     "json": "CloudFormation JSON",
     "aws.json": "raw AWS JSON",
+    "tf": "Terraform HCL",
 }
 
 
