@@ -41,6 +41,7 @@ from ..model import (
 from .located import DecodeError
 from .policies import build_policy
 from .scalars import json_in_string, to_bool, to_int
+from .sqs_module import is_sqs_module, module_queues
 
 _MAX_OPTIONS = 32
 _MAX_MODULE_DEPTH = 8
@@ -630,6 +631,13 @@ class ModuleBuilder:
     def build(self) -> None:
         for child in self.children:
             child.build()
+        for block in self.blocks:
+            if block.type == "module" and block.labels and "source" in block.attributes:
+                source = self.evaluator.one(block.attributes["source"].expression)
+                version = block.attributes.get("version")
+                pinned = self.evaluator.one(version.expression) if version is not None else None
+                if is_sqs_module(source, pinned):
+                    self.unit.queues.extend(module_queues(self, block, self.prefix))
         for block in self.blocks:
             if block.type == "resource" and len(block.labels) == 2:
                 resource_type, address = block.labels[0], self.prefix + ".".join(block.labels)
