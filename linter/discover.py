@@ -20,6 +20,7 @@ from .parsers.aws_json import AwsJsonReader, document_kind
 from .parsers.cloudformation import is_template, parse_template
 from .parsers.located import DecodeError, decode_json, decode_yaml
 from .parsers.terraform import parse_files, parse_module, tfvars
+from .parsers.tfplan import is_plan, parse_plan
 
 SKIPPED_DIRS = {".git", ".terraform", "node_modules"}
 YAML_SUFFIXES = {".yaml", ".yml", ".template"}
@@ -45,6 +46,7 @@ _JSON_MARKERS = (
     "keys",
     "senders",
     "identity_policies",
+    "planned_values",
 )
 
 
@@ -284,6 +286,11 @@ def _add_file(
     if is_template(document):
         unit = Unit(source.shown, [source.shown], account=account)
         parse_template(document, source.shown, unit)
+        units.append(unit)
+        return
+    if suffix in JSON_SUFFIXES and is_plan(document):
+        unit = Unit(source.shown, [source.shown], account=account)
+        parse_plan(document, source.shown, unit)
         units.append(unit)
         return
     kind = document_kind(document) if suffix in JSON_SUFFIXES else None
