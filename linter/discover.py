@@ -187,11 +187,11 @@ def build_units(
     raw_by_directory: dict[str, tuple[Unit, AwsJsonReader]] = {}
     modules: dict[Path, dict[Path, SourceFile]] = {}
     for source, walked in files:
-        if source.path.suffix.lower() in TERRAFORM_SUFFIXES:
+        if _is_terraform(source.path):
             module = modules.setdefault(source.path.parent, {})
             module[source.path] = source
             if whole_modules and not walked:
-                for sibling in sorted(source.path.parent.glob("*.tf")):
+                for sibling in _module_files(source.path.parent):
                     module.setdefault(sibling, SourceFile(sibling, display_path(sibling)))
             continue
 
@@ -211,6 +211,14 @@ def build_units(
                 ParseError(Span(unit.files[0], 1), f"could not be analysed ({type(error).__name__})")
             )
     return units
+
+
+def _is_terraform(path: Path) -> bool:
+    return path.suffix.lower() in TERRAFORM_SUFFIXES or path.name.lower().endswith(".tf.json")
+
+
+def _module_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.is_file() and _is_terraform(p))
 
 
 def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | None) -> Unit:
@@ -238,7 +246,7 @@ def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | N
         if root.resolve() not in (folder, *folder.parents) or not folder.is_dir():
             return None
         files = []
-        for path in sorted(folder.glob("*.tf")):
+        for path in _module_files(folder):
             text, _ = _read(path)
             if text is not None:
                 shown_path = display_path(path)

@@ -38,7 +38,7 @@ from ..model import (
     Unit,
     Value,
 )
-from .located import DecodeError
+from .located import DecodeError, decode_json, key_of, span_of
 from .policies import build_policy
 from .scalars import json_in_string, to_bool, to_int
 from .sqs_module import is_sqs_module, module_queues
@@ -796,10 +796,61 @@ def parse_files(files: list[tuple[str, str]]) -> tuple[list[Block], list[ParseEr
     errors: list[ParseError] = []
     for shown, text in files:
         try:
-            blocks.extend(parse_hcl(text, shown))
+            blocks.extend(
+                parse_tf_json(text, shown) if shown.endswith(".tf.json") else parse_hcl(text, shown)
+            )
         except DecodeError as error:
             errors.append(ParseError(Span(shown, error.line, error.column), error.message))
     return blocks, errors
+
+
+# Nested blocks the model reads, which Terraform's JSON syntax writes as objects (or lists of them).
+_JSON_BLOCKS = {"statement", "principals", "not_principals", "condition", "queue"}
+# Top-level block types and how many labels each takes in the JSON syntax's nesting.
+_JSON_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "locals": 0}
+
+
+def parse_tf_json(text: str, file: str) -> list[Block]:
+    """Terraform's JSON syntax (`*.tf.json`): the same blocks, every string a template as in HCL."""
+    document = decode_json(text)
+    if not isinstance(document, dict):
+        raise DecodeError("a .tf.json file must hold a JSON object", 1)
+    blocks: list[Block] = []
+    for block_type, labels in _JSON_LABELS.items():
+        if block_type in document:
+            blocks.extend(
+                _json_blocks(block_type, document[block_type], labels, [], key_of(document, block_type), file)
+            )
+    return blocks
+
+
+def _json_blocks(
+    block_type: str, node: Any, depth: int, labels: list[str], key: Any, file: str
+) -> list[Block]:
+    if depth > 0:
+        found: list[Block] = []
+        for label, inner in node.items() if isinstance(node, dict) else ():
+            found.extend(_json_blocks(block_type, inner, depth - 1, [*labels, str(label)], label, file))
+        return found
+    return [
+        _json_block(block_type, labels, body, key, file)
+        for body in (node if isinstance(node, list) else [node])
+    ]
+
+
+def _json_block(block_type: str, labels: list[str], body: Any, key: Any, file: str) -> Block:
+    block = Block(block_type, labels, span_of(key, file) or Span(file, 1))
+    for name, value in body.items() if isinstance(body, dict) else ():
+        if name in _JSON_BLOCKS and isinstance(value, (dict, list)):
+            block.blocks.extend(_json_blocks(str(name), value, 0, [], name, file))
+            continue
+        try:
+            expression = parse_body(f"x = {json.dumps(value)}\n", file).attributes["x"].expression
+        except (DecodeError, KeyError, TypeError, ValueError):
+            continue
+        span = span_of(name, file) or block.span
+        block.attributes[str(name)] = Attribute(str(name), expression, span)
+    return block
 
 
 def parse_module(
