@@ -38,6 +38,7 @@ from ..model import (
     Unit,
     Value,
 )
+from .hcl_prefilter import blank_unread_blocks
 from .located import DecodeError, decode_json, key_of, span_of
 from .policies import build_policy
 from .scalars import json_in_string, to_bool, to_int
@@ -87,8 +88,9 @@ class Block:
 
 
 def parse_hcl(text: str, file: str) -> list[Block]:
-    """The top-level blocks of one `.tf` file; DecodeError at the parser's position on a syntax error."""
-    return parse_body(text, file).blocks
+    """The top-level blocks of one `.tf` file that rules may read (the rest is blanked before the costly
+    parse, see hcl_prefilter); DecodeError at the parser's position on a syntax error."""
+    return parse_body(blank_unread_blocks(text) or text, file).blocks
 
 
 def parse_body(text: str, file: str) -> Block:

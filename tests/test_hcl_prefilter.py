@@ -1,0 +1,44 @@
+"""The pre-parse scan: unread blocks blanked in place, read ones untouched, give up when unsure."""
+
+from __future__ import annotations
+
+from sqs_kms_lint.parsers.hcl_prefilter import blank_unread_blocks
+
+TRICKY = """\
+# a comment with { braces
+resource "aws_iam_role" "r" {
+  name = "x}{"
+  policy = <<EOT
+{"Statement": [{"Effect": "Allow"}]}
+  }}} inside a heredoc
+EOT
+  description = "${jsonencode({ a = "}" })} more"
+  /* } */
+}
+resource "aws_sqs_queue" "q" {
+  name = "${var.x}{"
+}
+variable "x" { default = "a" }
+provider "aws" { region = "us-east-1" }
+"""
+
+
+def test_unread_blocks_are_blanked_in_place() -> None:
+    out = blank_unread_blocks(TRICKY)
+    assert out is not None and len(out) == len(TRICKY)
+    assert out.splitlines()[10:14] == TRICKY.splitlines()[10:14]  # the queue and the variable, untouched
+    assert out.count("\n") == TRICKY.count("\n")
+    assert "aws_iam_role" not in out and "provider" not in out and "heredoc" not in out
+    assert out.splitlines()[0] == TRICKY.splitlines()[0]  # comments stay
+
+
+def test_gives_up_when_unsure() -> None:
+    assert blank_unread_blocks('resource "aws_iam_role" "r" {\n  name = "x\n}\n') is None  # unclosed string
+    assert blank_unread_blocks('resource "aws_iam_role" "r" {\n') is None  # unclosed block
+    assert blank_unread_blocks("enabled = true\n") is None  # a top-level attribute
+
+
+def test_kept_block_types() -> None:
+    text = 'module "m" {\n  source = "./m"\n}\ndata "aws_iam_policy_document" "d" {}\nterraform {}\n'
+    out = blank_unread_blocks(text)
+    assert out is not None and "module" in out and "aws_iam_policy_document" in out and "terraform" not in out
