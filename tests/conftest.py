@@ -14,17 +14,18 @@ _SIDECAR_LINE = re.compile(r"^\s*(\d+)\s+(SQK\d{3})\s*$")
 
 
 def expected_findings(path: Path) -> set[tuple[str, int]]:
-    """(rule, line) pairs a fixture declares: `# expect:` marks, or a `.expect` sidecar for JSON."""
+    """(rule, line) pairs a fixture declares: `# expect:` marks, and a `.expect` sidecar (JSON has no
+    comments; a line that cannot carry one, like a heredoc's opening, needs it too)."""
     expected: set[tuple[str, int]] = set()
+    sidecar = path.with_name(path.name + ".expect")
+    if sidecar.exists():
+        for text in sidecar.read_text("utf-8").splitlines():
+            if not text.strip() or text.lstrip().startswith("#"):
+                continue
+            match = _SIDECAR_LINE.match(text)
+            assert match, f"{sidecar}: bad line {text!r} (want 'LINE RULE')"
+            expected.add((match.group(2), int(match.group(1))))
     if path.suffix == ".json":
-        sidecar = path.with_name(path.name + ".expect")
-        if sidecar.exists():
-            for text in sidecar.read_text("utf-8").splitlines():
-                if not text.strip() or text.lstrip().startswith("#"):
-                    continue
-                match = _SIDECAR_LINE.match(text)
-                assert match, f"{sidecar}: bad line {text!r} (want 'LINE RULE')"
-                expected.add((match.group(2), int(match.group(1))))
         return expected
     for number, text in enumerate(path.read_text("utf-8").splitlines(), start=1):
         match = _MARK.search(text)

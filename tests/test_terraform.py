@@ -179,3 +179,14 @@ data "aws_iam_policy_document" "key" {
             },
         ],
     }
+
+
+def test_heredoc_key_policy_reaches_the_model(monkeypatch) -> None:
+    from .conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    (unit,) = build_units(collect(["fixtures/scenarios/terraform-heredoc"]))
+    (key,) = unit.keys
+    (statement,) = key.policy.single.statements
+    assert statement.principal == {"AWS": f"arn:aws:iam::{THIS_ACCOUNT}:root"}
+    assert statement.action == "kms:*" and key.policy.span.line == 5

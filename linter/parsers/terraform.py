@@ -46,6 +46,7 @@ from .sqs_module import is_sqs_module, module_queues
 
 _MAX_OPTIONS = 32
 _MAX_MODULE_DEPTH = 8
+_PLACEHOLDER = "__sqs_kms_lint_reference_"
 # Arguments of a module call that are Terraform's own, not the module's variables.
 _META_ARGUMENTS = {"source", "version", "count", "for_each", "providers", "depends_on"}
 _MAX_DEPTH = 60
@@ -340,13 +341,23 @@ class Evaluator:
         if "%{" in text.replace("%%{", ""):
             return None
         pieces: list[list[Any] | None] = []
+        references: dict[str, ResourceRef] = {}
         position = 0
         for found in _INTERPOLATION.finditer(text):
             pieces.append([text[position : found.start()]])
-            pieces.append(self._expression_text(found.group(1), depth))
+            options = self._expression_text(found.group(1), depth)
+            if options is not None and len(options) == 1 and isinstance(options[0], ResourceRef):
+                # a generated value inside JSON text: a placeholder that JSON readers turn back
+                placeholder = f"{_PLACEHOLDER}{len(references)}__"
+                references[placeholder] = options[0]
+                options = [placeholder]
+            pieces.append(options)
             position = found.end()
         pieces.append([text[position:]])
-        return _concatenate(pieces)
+        results = _concatenate(pieces)
+        if results is None or not references:
+            return results
+        return [Template(r, references) if isinstance(r, str) else r for r in results]
 
     def _expression_text(self, source: str, depth: int) -> list[Any] | None:
         """An interpolation inside a heredoc (the grammar keeps heredocs as one token)."""
@@ -534,6 +545,39 @@ def _unescape(text: str) -> str:
         return text
 
 
+class Template(str):
+    """Heredoc text that holds generated values (`${aws_sqs_queue.dlq.arn}`) as placeholders: only a
+    JSON reader may use it (`json_content`); anywhere else its value is unknown."""
+
+    references: dict[str, ResourceRef]
+
+    def __new__(cls, text: str, references: dict[str, ResourceRef]) -> Template:
+        made = super().__new__(cls, text)
+        made.references = references
+        return made
+
+
+def json_content(content: Any) -> Any:
+    """A JSON document given as a structure (jsonencode) or as text (heredoc, string), with a heredoc's
+    generated values put back where they stood alone in a JSON string (else UNKNOWN there)."""
+    if not isinstance(content, str):
+        return content
+    parsed = json_in_string(content)
+    if not isinstance(content, Template):
+        return parsed
+
+    def restore(node: Any) -> Any:
+        if isinstance(node, str) and _PLACEHOLDER in node:
+            return content.references.get(node, UNKNOWN)
+        if isinstance(node, dict):
+            return {k: restore(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [restore(v) for v in node]
+        return node
+
+    return restore(parsed)
+
+
 def _concatenate(pieces: list[list[Any] | None]) -> list[Any] | None:
     if any(p is None for p in pieces):
         return None
@@ -614,13 +658,15 @@ class ModuleBuilder:
         self.evaluator.modules[block.labels[0]] = (child.evaluator, outputs)
         self.children.append(child)
 
-    def value(self, block: Block, name: str, convert: Any = None) -> Value | None:
+    def value(self, block: Block, name: str, convert: Any = None, json: bool = False) -> Value | None:
         attribute = block.attributes.get(name)
         if attribute is None:
             return None
         options = self.evaluator.options(attribute.expression)
         if options is not None:
             options = [ABSENT if o is None else o for o in options]  # `= null` leaves the attribute unset
+            if not json:
+                options = [UNKNOWN if isinstance(o, Template) else o for o in options]
         path = self.evaluator.reference_path(attribute.expression, 0) if self.argument_spans else None
         passed = path is not None and len(path) == 2 and path[0] == "var" and path[1] in self.argument_spans
         value = Value.from_options(
@@ -681,12 +727,10 @@ class ModuleBuilder:
         return queue
 
     def redrive_target(self, block: Block) -> Value | None:
-        policy = self.value(block, "redrive_policy")
+        policy = self.value(block, "redrive_policy", json=True)
         if policy is None:
             return None
-        content = policy.single
-        if isinstance(content, str):
-            content = json_in_string(content)
+        content = json_content(policy.single)
         if isinstance(content, dict) and "deadLetterTargetArn" in content:
             return Value.from_options([content["deadLetterTargetArn"]], policy.span)
         return Value.unknown(policy.span)
@@ -707,10 +751,11 @@ class ModuleBuilder:
         return key
 
     def policy(self, block: Block, name: str) -> Value | None:
-        value = self.value(block, name)
+        value = self.value(block, name, json=True)
         if value is None:
             return None
-        document = build_policy(value.single, None, value.span.file, value.span) if value.known else None
+        content = json_content(value.single)
+        document = build_policy(content, None, value.span.file, value.span) if value.known else None
         return Value.of(document, value.span) if document is not None else Value.unknown(value.span)
 
     def attach(self, resource_type: str, block: Block) -> None:
