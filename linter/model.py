@@ -236,6 +236,14 @@ class Sender(Resource):
 
 
 @dataclass
+class Consumer(Resource):
+    """A service that reads a queue for someone (a Lambda event source mapping): its role needs kms:Decrypt."""
+
+    queue: Value | None = None
+    function: Value | None = None
+
+
+@dataclass
 class IdentityPolicy(Resource):
     """An IAM policy attached to identities (roles, users, groups): what they may do on queues and keys."""
 
@@ -264,6 +272,7 @@ class Unit:
     keys: list[Key] = field(default_factory=list)
     aliases: list[Alias] = field(default_factory=list)
     senders: list[Sender] = field(default_factory=list)
+    consumers: list[Consumer] = field(default_factory=list)
     identity_policies: list[IdentityPolicy] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
     # True when the input claims to list every key of its account (a snapshot with "keys"): a key
@@ -276,4 +285,5 @@ class Unit:
         yield from self.keys
         yield from self.aliases
         yield from self.senders
+        yield from self.consumers
         yield from self.identity_policies

@@ -190,3 +190,41 @@ def test_heredoc_key_policy_reaches_the_model(monkeypatch) -> None:
     (statement,) = key.policy.single.statements
     assert statement.principal == {"AWS": f"arn:aws:iam::{THIS_ACCOUNT}:root"}
     assert statement.action == "kms:*" and key.policy.span.line == 5
+
+
+def test_senders_and_consumers(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("main.tf").write_text(
+        """
+resource "aws_sqs_queue" "q" {}
+resource "aws_sns_topic" "t" {}
+resource "aws_sns_topic_subscription" "s" {
+  topic_arn = aws_sns_topic.t.arn
+  protocol  = "sqs"
+  endpoint  = aws_sqs_queue.q.arn
+}
+resource "aws_cloudwatch_event_target" "e" {
+  rule = "r"
+  arn  = aws_sqs_queue.q.arn
+}
+resource "aws_s3_bucket_notification" "n" {
+  bucket = "b"
+  queue {
+    queue_arn = aws_sqs_queue.q.arn
+    events    = ["s3:ObjectCreated:*"]
+  }
+}
+resource "aws_lambda_event_source_mapping" "m" {
+  event_source_arn = aws_sqs_queue.q.arn
+  function_name    = "worker"
+}
+"""
+    )
+    (unit,) = build_units(collect(["."]))
+    queue = ResourceRef("queue", "aws_sqs_queue.q", "arn")
+    assert [(s.service, s.queue.single) for s in unit.senders] == [
+        ("sns.amazonaws.com", queue),
+        ("events.amazonaws.com", queue),
+        ("s3.amazonaws.com", queue),
+    ]
+    assert [(c.queue.single, c.function.single) for c in unit.consumers] == [(queue, "worker")]

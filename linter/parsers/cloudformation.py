@@ -18,6 +18,7 @@ from ..model import (
     THIS_REGION,
     UNKNOWN,
     Alias,
+    Consumer,
     Key,
     Queue,
     ResourceRef,
@@ -342,6 +343,13 @@ class _Builder:
                         target=self.value(properties, "TargetKeyId", span),
                     )
                 )
+            elif kind == "AWS::Lambda::EventSourceMapping":
+                source = self.value(properties, "EventSourceArn", span)
+                if source is not None and source.some(_is_queue_target):
+                    function = self.value(properties, "FunctionName", span)
+                    self.unit.consumers.append(
+                        Consumer(str(name), span, ignores, queue=source, function=function)
+                    )
             elif kind in (
                 "AWS::SNS::Subscription",
                 "AWS::SNS::Topic",

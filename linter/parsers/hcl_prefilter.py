@@ -25,6 +25,15 @@ RESOURCE_TYPES = frozenset(
         "aws_sns_topic_subscription",
         "aws_cloudwatch_event_target",
         "aws_s3_bucket_notification",
+        "aws_lambda_event_source_mapping",
+        # identity policies, for the rules on producers and consumers
+        "aws_iam_role",
+        "aws_iam_role_policy",
+        "aws_iam_role_policy_attachment",
+        "aws_iam_policy",
+        "aws_iam_policy_attachment",
+        "aws_iam_user_policy",
+        "aws_iam_group_policy",
     }
 )
 # Block types whose contents expressions may refer to; kept whatever their labels.

@@ -29,6 +29,7 @@ from ..model import (
     THIS_REGION,
     UNKNOWN,
     Alias,
+    Consumer,
     Key,
     ParseError,
     Queue,
@@ -702,6 +703,13 @@ class ModuleBuilder:
                             target=self.value(block, "target_key_id"),
                         )
                     )
+                elif resource_type == "aws_lambda_event_source_mapping":
+                    source = self.value(block, "event_source_arn")
+                    if source is not None and source.some(_is_queue):
+                        function = self.value(block, "function_name")
+                        self.unit.consumers.append(
+                            Consumer(address, block.span, queue=source, function=function)
+                        )
                 else:
                     self.unit.senders.extend(self.senders(resource_type, address, block))
         for block in self.blocks:  # resources that change another resource, once those exist
