@@ -6,7 +6,7 @@ from sqs_kms_lint.parsers.hcl_prefilter import blank_unread_blocks
 
 TRICKY = """\
 # a comment with { braces
-resource "aws_iam_role" "r" {
+resource "aws_lambda_function" "r" {
   name = "x}{"
   policy = <<EOT
 {"Statement": [{"Effect": "Allow"}]}
@@ -28,13 +28,15 @@ def test_unread_blocks_are_blanked_in_place() -> None:
     assert out is not None and len(out) == len(TRICKY)
     assert out.splitlines()[10:14] == TRICKY.splitlines()[10:14]  # the queue and the variable, untouched
     assert out.count("\n") == TRICKY.count("\n")
-    assert "aws_iam_role" not in out and "provider" not in out and "heredoc" not in out
+    assert "aws_lambda_function" not in out and "provider" not in out and "heredoc" not in out
     assert out.splitlines()[0] == TRICKY.splitlines()[0]  # comments stay
 
 
 def test_gives_up_when_unsure() -> None:
-    assert blank_unread_blocks('resource "aws_iam_role" "r" {\n  name = "x\n}\n') is None  # unclosed string
-    assert blank_unread_blocks('resource "aws_iam_role" "r" {\n') is None  # unclosed block
+    assert (
+        blank_unread_blocks('resource "aws_lambda_function" "r" {\n  name = "x\n}\n') is None
+    )  # unclosed string
+    assert blank_unread_blocks('resource "aws_lambda_function" "r" {\n') is None  # unclosed block
     assert blank_unread_blocks("enabled = true\n") is None  # a top-level attribute
 
 
