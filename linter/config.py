@@ -16,20 +16,9 @@ from .engine import RuleSettings, Settings, all_rules, find_rule
 
 CONFIG_FILE = ".sqs-kms-lint.yaml"
 
-# Catalogued rules whose implementation is still to come (rules.md groups 2 and 4): a configuration may
+# Catalogued rules whose implementation is still to come (none today): a configuration may
 # already name them (`SQK202: off`), and does nothing yet. Each leaves this table when its module lands.
-PLANNED_RULES = {
-    "SQK201": "key-policy-blocks-sqs",
-    "SQK202": "key-policy-missing-sqs-grant",
-    "SQK203": "key-policy-missing-sender-grant",
-    "SQK204": "aws-managed-key-with-service-sender",
-    "SQK205": "key-policy-service-grant-unscoped",
-    "SQK206": "key-policy-public",
-    "SQK401": "cross-account-key-not-shared",
-    "SQK402": "cross-account-key-by-alias-or-id",
-    "SQK403": "consumer-missing-decrypt",
-    "SQK404": "producer-missing-data-key",
-}
+PLANNED_RULES: dict[str, str] = {}
 
 
 class ConfigError(Exception):

@@ -188,3 +188,57 @@ def key_verdict(unit: Unit, queue: Queue, verdict: Callable[[Key], T | None]) ->
             return None
         found.append((lookup.key, said))
     return found[0] if found else None
+
+
+def keys_in_use(unit: Unit) -> list[tuple[Key, list[Queue]]]:
+    """The unit's keys that at least one queue uses (on some branch), each with those queues."""
+    users: dict[str, tuple[Key, list[Queue]]] = {}
+    for queue in unit.queues:
+        for found in queue_key_lookups(unit, queue):
+            if found.key is not None and not found.aws_managed:
+                users.setdefault(found.key.name, (found.key, []))[1].append(queue)
+    return list(users.values())
+
+
+def sender_targets(unit: Unit) -> list[tuple[Any, Queue, list[KeyLookup]]]:
+    """Each sender with the unit's queue it delivers to and that queue's key lookups."""
+    found = []
+    for sender in unit.senders:
+        if sender.queue is None or sender.queue.single is None:
+            continue
+        queue = find_queue(unit, sender.queue.single)
+        if queue is not None:
+            found.append((sender, queue, queue_key_lookups(unit, queue)))
+    return found
+
+
+def foreign_key(unit: Unit, queue: Queue) -> tuple[Key, KmsRef] | None:
+    """A key of another account that the queue names by alias name or bare key ID, which AWS resolves in
+    the queue's own account instead: (that key, the reference), when certain on every branch."""
+    if queue.kms_key is None or not queue.kms_key.known or not queue.uses_kms():
+        return None
+    index = _index(unit)
+    found: list[tuple[Key, KmsRef]] = []
+    for lookup in queue_key_lookups(unit, queue):
+        ref = lookup.ref
+        if lookup.key is not None or ref.kind not in ("key-id", "alias-name"):
+            return None
+        candidates = index.keys_by_id.get(ref.key_id or "", []) + index.keys_by_alias.get(ref.alias or "", [])
+        elsewhere = [k for k in candidates if same_account(k.account or unit.account, queue.account) is False]
+        if not elsewhere:
+            return None
+        found.append((elsewhere[0], ref))
+    return found[0] if found else None
+
+
+def queue_target(queue: Queue) -> Any:
+    """The queue as identity policies name it: its literal ARN (raw JSON), else its reference."""
+    from .policy import Target
+
+    return Target(arn=queue.arn, ref=ResourceRef("queue", queue.name, "arn"))
+
+
+def key_target(key: Key) -> Any:
+    from .policy import Target
+
+    return Target(arn=key.arn, ref=ResourceRef("key", key.name, "arn"))

@@ -55,7 +55,7 @@ None. Change its severity with `rules: {SQK105: {severity: warning}}` or switch 
 from collections.abc import Iterator
 
 from sqs_kms_lint.engine import Context, Finding, rule
-from sqs_kms_lint.lookup import queue_key_lookups
+from sqs_kms_lint.lookup import foreign_key, queue_key_lookups
 from sqs_kms_lint.model import Unit
 
 
@@ -63,7 +63,8 @@ from sqs_kms_lint.model import Unit
 def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         lookups = queue_key_lookups(unit, queue)
-        if lookups and all(lookup.missing for lookup in lookups):
+        # Another account's key named by alias or ID is SQK402's, which says why AWS will not find it.
+        if lookups and all(lookup.missing for lookup in lookups) and foreign_key(unit, queue) is None:
             related = [
                 (lookup.alias, f"alias '{lookup.alias.name}' is defined here")
                 for lookup in lookups

@@ -18,6 +18,15 @@ AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   Key:
     Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - {Effect: Allow, Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}, Action: "kms:*", Resource: "*"}
+          - Effect: Allow
+            Principal: {Service: sqs.amazonaws.com}
+            Action: [kms:GenerateDataKey, kms:Decrypt]
+            Resource: "*"
+            Condition: {StringEquals: {"kms:CallerAccount": !Ref AWS::AccountId}}
   Queue:
     Type: AWS::SQS::Queue
     Properties:

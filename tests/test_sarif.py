@@ -110,3 +110,34 @@ def test_github_ingestion_rules_report_no_error_or_warning(tmp_path: Path, fixtu
     problems = json.loads(out.read_text())["runs"][0].get("results", [])
     assert problems == []
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+SENDER_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+  Key:
+    Type: AWS::KMS::Key
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !GetAtt Key.Arn
+  Subscription:
+    Type: AWS::SNS::Subscription
+    Properties:
+      Protocol: sqs
+      TopicArn: !Ref Topic
+      Endpoint: !GetAtt Queue.Arn
+"""
+
+
+def test_sqk203_shows_the_sender_as_a_related_location(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("t.yaml").write_text(SENDER_TEMPLATE)
+    results = json.loads(_sarif(capsys, "t.yaml"))["runs"][0]["results"]
+    (result,) = [r for r in results if r["ruleId"] == "SQK203"]
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 6  # the key (default policy)
+    (related,) = result["relatedLocations"]
+    assert related["physicalLocation"]["region"]["startLine"] == 12  # the subscription
+    assert "sns.amazonaws.com" in related["message"]["text"]

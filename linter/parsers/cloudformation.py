@@ -19,6 +19,7 @@ from ..model import (
     UNKNOWN,
     Alias,
     Consumer,
+    IdentityPolicy,
     Key,
     Queue,
     ResourceRef,
@@ -39,7 +40,20 @@ _KINDS = {
     "AWS::KMS::ReplicaKey": "key",
     "AWS::KMS::Alias": "alias",
     "AWS::SQS::Queue": "queue",
+    "AWS::IAM::Role": "role",
+    "AWS::IAM::User": "user",
+    "AWS::IAM::Group": "group",
 }
+_IDENTITY_POLICY_TYPES = (
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::Role",
+    "AWS::IAM::RolePolicy",
+    "AWS::IAM::UserPolicy",
+    "AWS::IAM::GroupPolicy",
+)
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _DYNAMIC_REFERENCE = "{{resolve:"
 
@@ -147,7 +161,7 @@ class Resolver:
         if kind == "alias":
             alias_name = self._own_name(name, resource, "AliasName")
             return [alias_name if isinstance(alias_name, str) else ResourceRef("alias", name, "name")]
-        return [ResourceRef(kind, name, {"key": "id", "queue": "url"}[kind])]
+        return [ResourceRef(kind, name, {"key": "id", "queue": "url"}.get(kind, "name"))]
 
     def _pseudo(self, name: str) -> list[Any] | None:
         values = {
@@ -343,6 +357,10 @@ class _Builder:
                         target=self.value(properties, "TargetKeyId", span),
                     )
                 )
+            elif kind in _IDENTITY_POLICY_TYPES:
+                self.unit.identity_policies.extend(
+                    self.identity_policies(str(name), kind, span, ignores, properties)
+                )
             elif kind == "AWS::Lambda::EventSourceMapping":
                 source = self.value(properties, "EventSourceArn", span)
                 if source is not None and source.some(_is_queue_target):
@@ -405,6 +423,44 @@ class _Builder:
             document = None if content is UNKNOWN else build_policy(content, node, self.file, policy_span)
             key.policy = Value.of(document, policy_span) if document else Value.unknown(policy_span)
         return key
+
+    def identity_policies(
+        self, name: str, kind: str, span: Span, ignores: frozenset[str], properties: dict
+    ) -> list[IdentityPolicy]:
+        """IAM policies for roles, users and groups: inline on a role, or attached by name."""
+        if kind in ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"):
+            role = [Value.of(ResourceRef(_KINDS[kind], name, "arn"), span)]
+            if properties.get("ManagedPolicyArns"):  # permissions defined outside the unit
+                self.unit.cache.setdefault("holders-with-outside-policies", set()).add(
+                    f"{_KINDS[kind]}:{name}"
+                )
+            inline = properties.get("Policies")
+            documents = [(entry, "PolicyDocument") for entry in (inline or []) if isinstance(entry, dict)]
+        else:
+            role = [
+                value
+                for field in ("Roles", "Users", "Groups", "RoleName", "UserName", "GroupName")
+                if (value := self.value(properties, field, span)) is not None
+            ]
+            documents = [(properties, "PolicyDocument")]
+        found = []
+        for owner, field in documents:
+            if field not in owner:
+                continue
+            where = key_span(owner, field, self.file, span)
+            content = self.resolver.one(owner[field])
+            document = None if content is UNKNOWN else build_policy(content, owner[field], self.file, where)
+            found.append(
+                IdentityPolicy(
+                    name,
+                    span,
+                    ignores,
+                    principals=role,
+                    account=self.unit.account or THIS_ACCOUNT,
+                    document=document,
+                )
+            )
+        return found
 
     def senders(
         self, name: str, kind: str, span: Span, ignores: frozenset[str], properties: dict

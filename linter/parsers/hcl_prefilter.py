@@ -32,6 +32,8 @@ RESOURCE_TYPES = frozenset(
         "aws_iam_role_policy_attachment",
         "aws_iam_policy",
         "aws_iam_policy_attachment",
+        "aws_iam_user_policy_attachment",
+        "aws_iam_group_policy_attachment",
         "aws_iam_user_policy",
         "aws_iam_group_policy",
     }

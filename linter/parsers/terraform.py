@@ -30,8 +30,10 @@ from ..model import (
     UNKNOWN,
     Alias,
     Consumer,
+    IdentityPolicy,
     Key,
     ParseError,
+    PolicyDocument,
     Queue,
     ResourceRef,
     Sender,
@@ -49,20 +51,42 @@ _MAX_OPTIONS = 32
 _MAX_MODULE_DEPTH = 8
 _PLACEHOLDER = "__sqs_kms_lint_reference_"
 # Arguments of a module call that are Terraform's own, not the module's variables.
+_IDENTITY_POLICY_TYPES = (
+    "aws_iam_role",
+    "aws_iam_role_policy",
+    "aws_iam_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+)
+_ATTACHMENTS = (
+    "aws_iam_role_policy_attachment",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment",
+    "aws_iam_policy_attachment",
+)
 _META_ARGUMENTS = {"source", "version", "count", "for_each", "providers", "depends_on"}
 _MAX_DEPTH = 60
 _INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
 # Resource types whose references the model follows, and what each attribute of theirs is.
-_KINDS = {
+RESOURCE_KINDS = {
     "aws_kms_key": "key",
     "aws_kms_replica_key": "key",
     "aws_kms_alias": "alias",
     "aws_sqs_queue": "queue",
+    "aws_iam_role": "role",
+    "aws_iam_user": "user",
+    "aws_iam_group": "group",
+    "aws_iam_policy": "policy",
 }
-_ATTRIBUTES = {
+_IDENTITY_ATTRIBUTES = {"arn": "arn", "name": "name", "id": "name"}
+REFERENCE_ATTRIBUTES = {
     "key": {"arn": "arn", "key_id": "id", "id": "id"},
     "alias": {"arn": "arn", "name": "name", "id": "name"},
     "queue": {"arn": "arn", "id": "url", "url": "url", "name": "name"},
+    "role": _IDENTITY_ATTRIBUTES,
+    "user": _IDENTITY_ATTRIBUTES,
+    "group": _IDENTITY_ATTRIBUTES,
+    "policy": {"arn": "arn", "id": "arn"},
 }
 
 
@@ -425,7 +449,7 @@ class Evaluator:
             return (
                 _walk(child.options(output.expression, depth + 1), path[3:]) if output is not None else None
             )
-        if isinstance(root, str) and root in _KINDS and len(path) >= 3:
+        if isinstance(root, str) and root in RESOURCE_KINDS and len(path) >= 3:
             return self._resource_attribute(root, path, depth)
         return None  # remote module outputs, count, each, path, self, other resources: not ours to know
 
@@ -434,14 +458,19 @@ class Evaluator:
         rest = [p for p in path[2:] if isinstance(p, str)]  # an instance index of count/for_each is ignored
         if not rest:
             return None
-        kind = _KINDS[resource_type]
-        attribute = _ATTRIBUTES[kind].get(rest[0])
+        kind = RESOURCE_KINDS[resource_type]
+        attribute = REFERENCE_ATTRIBUTES[kind].get(rest[0])
         if attribute is None:
             return None
         block = self.resources.get(address)
         if block is None:
             return [ResourceRef(None, self.prefix + address, attribute)]
-        if attribute == "name" and "name" in block.attributes and address not in self._active:
+        if (
+            attribute == "name"
+            and kind in ("alias", "queue")
+            and "name" in block.attributes
+            and address not in self._active
+        ):
             self._active.add(address)
             try:
                 name = self.one(block.attributes["name"].expression, depth + 1)
@@ -703,6 +732,8 @@ class ModuleBuilder:
                             target=self.value(block, "target_key_id"),
                         )
                     )
+                elif resource_type in _IDENTITY_POLICY_TYPES:
+                    self.unit.identity_policies.extend(self.identity_policies(resource_type, address, block))
                 elif resource_type == "aws_lambda_event_source_mapping":
                     source = self.value(block, "event_source_arn")
                     if source is not None and source.some(_is_queue):
@@ -766,6 +797,35 @@ class ModuleBuilder:
         document = build_policy(content, None, value.span.file, value.span) if value.known else None
         return Value.of(document, value.span) if document is not None else Value.unknown(value.span)
 
+    def identity_policies(self, resource_type: str, address: str, block: Block) -> list[IdentityPolicy]:
+        """Inline role policies (`inline_policy` blocks), role/user/group policies, managed policies."""
+        if resource_type == "aws_iam_role":
+            owners: list[tuple[Block, Value | None]] = [
+                (b, Value.of(ResourceRef("role", address, "arn"), block.span))
+                for b in block.children("inline_policy")
+            ]
+        else:
+            holder = next(
+                (self.value(block, f) for f in ("role", "user", "group") if f in block.attributes), None
+            )
+            owners = [(block, holder)]
+        found = []
+        for owner, principal in owners:
+            policy = self.policy(owner, "policy")
+            if policy is None:
+                continue
+            document = policy.single if isinstance(policy.single, PolicyDocument) else None
+            found.append(
+                IdentityPolicy(
+                    address,
+                    owner.span,
+                    principals=[principal] if principal is not None else [],
+                    account=self.unit.account or THIS_ACCOUNT,
+                    document=document,
+                )
+            )
+        return found
+
     def attach(self, resource_type: str, block: Block) -> None:
         """aws_kms_key_policy and aws_sqs_queue_redrive_policy set an attribute of another resource."""
         if resource_type == "aws_kms_key_policy":
@@ -778,6 +838,39 @@ class ModuleBuilder:
             queue = next((q for q in self.unit.queues if target and _names(target.single, q.name)), None)
             if queue is not None and queue.redrive_target is None:
                 queue.redrive_target = self.redrive_target(block)
+        elif resource_type in _ATTACHMENTS or (
+            resource_type == "aws_iam_role" and "managed_policy_arns" in block.attributes
+        ):
+            self.attach_policy(resource_type, block)
+
+    def attach_policy(self, resource_type: str, block: Block) -> None:
+        """A managed policy attached to holders: the unit's own policy gains them; one from elsewhere
+        makes their permissions partly unknown (the identity rules then skip them)."""
+        if resource_type == "aws_iam_role":
+            holder_values = [
+                Value.of(ResourceRef("role", self.prefix + ".".join(block.labels), "arn"), block.span)
+            ]
+            policy = None
+        else:
+            holder_values = [
+                v
+                for f in ("role", "user", "group", "roles", "users", "groups")
+                if (v := self.value(block, f))
+            ]
+            arn = self.value(block, "policy_arn")
+            policy = next(
+                (p for p in self.unit.identity_policies if arn is not None and _names(arn.single, p.name)),
+                None,
+            )
+        if policy is not None:
+            policy.principals.extend(holder_values)
+            return
+        blind = self.unit.cache.setdefault("holders-with-outside-policies", set())
+        for value in holder_values:
+            for option in value.options:
+                for content in option if isinstance(option, list) else [option]:
+                    if isinstance(content, ResourceRef):
+                        blind.add(f"{content.kind}:{content.name}")
 
     def senders(self, resource_type: str, address: str, block: Block) -> list[Sender]:
         found: list[Sender] = []

@@ -15,18 +15,7 @@ from ..model import THIS_ACCOUNT, THIS_REGION, Alias, Key, Queue, ResourceRef, S
 from .located import key_span, span_of
 from .policies import build_policy
 from .scalars import json_in_string, to_bool, to_int
-
-_KINDS = {
-    "aws_kms_key": "key",
-    "aws_kms_replica_key": "key",
-    "aws_kms_alias": "alias",
-    "aws_sqs_queue": "queue",
-}
-_ATTRIBUTES = {
-    "key": {"arn": "arn", "key_id": "id", "id": "id"},
-    "alias": {"arn": "arn", "name": "name", "id": "name"},
-    "queue": {"arn": "arn", "id": "url", "url": "url", "name": "name"},
-}
+from .terraform import REFERENCE_ATTRIBUTES, RESOURCE_KINDS
 
 
 def is_plan(document: Any) -> bool:
@@ -68,7 +57,7 @@ class PlanReader:
 
     def read(self) -> None:
         for resource, module_path in _resources(self.root):
-            if resource.get("mode", "managed") == "managed" and resource.get("type") in _KINDS:
+            if resource.get("mode", "managed") == "managed" and resource.get("type") in RESOURCE_KINDS:
                 self.resource(resource, module_path)
 
     def resource(self, resource: dict, module_path: str) -> None:
@@ -77,7 +66,7 @@ class PlanReader:
         planned = resource.get("values")
         values: dict = planned if isinstance(planned, dict) else {}
         written = _configuration(self.document, module_path, address).get("expressions") or {}
-        kind = _KINDS[str(resource["type"])]
+        kind = RESOURCE_KINDS[str(resource["type"])]
 
         def value(name: str, convert: Any = None) -> Value | None:
             return self.value(values, written, module_path, name, span, convert)
@@ -150,10 +139,10 @@ class PlanReader:
     def reference(self, reference: str, module_path: str) -> Any:
         """`aws_kms_key.main.arn` (in the module at `module_path`) as the model's ResourceRef."""
         parts = reference.split(".")
-        if len(parts) < 3 or parts[0] not in _KINDS:
+        if len(parts) < 3 or parts[0] not in RESOURCE_KINDS:
             return None
-        kind = _KINDS[parts[0]]
-        attribute = _ATTRIBUTES[kind].get(parts[2].split("[", 1)[0])
+        kind = RESOURCE_KINDS[parts[0]]
+        attribute = REFERENCE_ATTRIBUTES[kind].get(parts[2].split("[", 1)[0])
         if attribute is None:
             return None
         local = f"{parts[0]}.{parts[1].split('[', 1)[0]}"

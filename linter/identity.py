@@ -1,0 +1,107 @@
+"""Producers and consumers: what the identity policies of one holder (role, user, group) let it do on a
+queue and on the queue's key, and whether the key policy leaves that decision to IAM (SQK403, SQK404).
+
+Conservative by design: a holder's permissions are judged only when every policy it has is in the unit
+(a role with managed policies attached from outside, or a policy whose holder is unknown, is skipped),
+and a key policy that grants any principal more specific than an account (a role, `*` under conditions,
+an unresolved principal) might be what lets the holder in, so the rules stay silent on it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .lookup import key_target, queue_key_lookups, queue_target, same_account
+from .model import IdentityPolicy, Key, PolicyDocument, Queue, ResourceRef, Statement, Unit
+from .policy import Principal, allows, grants, key_policy, principal_of, statement_action
+
+HOLDER = Principal("arn", "the policy's holder")  # identity statements name no principal
+
+
+@dataclass(frozen=True)
+class Gap:
+    identity: IdentityPolicy
+    queue: Queue
+    key: Key
+    statement: Statement  # the statement that grants the SQS action
+    missing: list[str]
+
+
+def holder_key(content: Any) -> str | None:
+    """One name per holder, however it is referred to (`!Ref Role`, `!GetAtt Role.Arn`, an ARN)."""
+    if isinstance(content, ResourceRef) and content.kind in ("role", "user", "group"):
+        return f"{content.kind}:{content.name}"
+    if isinstance(content, str) and content.strip() and "{" not in content:
+        return content.strip()
+    return None
+
+
+def holders(unit: Unit) -> dict[str, list[IdentityPolicy]]:
+    """Each holder with all its identity policies; holders with a policy we cannot see are left out."""
+    by_holder: dict[str, list[IdentityPolicy]] = defaultdict(list)
+    blind: set[str] = set()
+    for identity in unit.identity_policies:
+        keys: list[str | None] = []
+        for value in identity.principals:
+            for option in value.options:
+                for content in option if isinstance(option, list) else [option]:
+                    keys.append(holder_key(content))
+        for key in keys:
+            if key is not None:
+                by_holder[key].append(identity)
+        if identity.document is None or not identity.document.known:
+            blind.update(k for k in keys if k is not None)
+    blind.update(unit.cache.get("holders-with-outside-policies", set()))
+    return {key: policies for key, policies in by_holder.items() if key not in blind}
+
+
+def _merged(policies: list[IdentityPolicy]) -> PolicyDocument:
+    statements = [s for p in policies if p.document is not None for s in p.document.statements]
+    return PolicyDocument(policies[0].span, statements)
+
+
+def _relies_on_iam(key: Key, queue: Queue) -> bool:
+    """Only an account (root or ID) gets kms:Decrypt from the key policy, so IAM decides (as with the
+    default policy); or the key is in another account (the caller's IAM policy is needed as well)."""
+    document, _ = key_policy(key)
+    if document is None:
+        return False
+    if same_account(key.account, queue.account) is False:
+        return True
+    via_account = False
+    for statement in document.statements:
+        if statement.effect != "Allow" or statement_action(statement, "kms:Decrypt") is False:
+            continue
+        principal = statement.principal
+        values = principal.get("AWS", []) if isinstance(principal, dict) else [principal]
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, str) and value != "*" and principal_of(value).kind == "account":
+                via_account = True
+            elif not (isinstance(principal, dict) and set(principal) == {"Service"}):
+                return False  # a role, `*` or an unresolved principal may be what lets the holder in
+    return via_account
+
+
+def gaps(unit: Unit, sqs_action: str, kms_actions: tuple[str, ...]) -> Iterator[Gap]:
+    """Holders whose identity policies allow `sqs_action` on an SSE-KMS queue of the unit but certainly not
+    every one of `kms_actions` on its key, where the key policy leaves that to IAM."""
+    for policies in holders(unit).values():
+        document = _merged(policies)
+        for queue in unit.queues:
+            lookups = queue_key_lookups(unit, queue)
+            if len(lookups) != 1 or lookups[0].key is None or lookups[0].aws_managed:
+                continue
+            key = lookups[0].key
+            decision = allows(document, HOLDER, sqs_action, resource=queue_target(queue))
+            if decision.allowed is not True or decision.allow is None or not _relies_on_iam(key, queue):
+                continue
+            granted, missing, _ = grants(document, HOLDER, kms_actions, resource=key_target(key))
+            if granted is False:
+                owner = next(
+                    (p for p in policies if p.document and decision.allow in p.document.statements),
+                    policies[0],
+                )
+                yield Gap(owner, queue, key, decision.allow, missing)

@@ -1,0 +1,93 @@
+"""Key policy lets any AWS principal use the key (Principal "*") with no scoping condition.
+
+## What it does
+Looks at every KMS key policy in the unit, whether or not a queue uses the key, and reports
+each Allow statement whose principal is `"*"` or `{"AWS": "*"}` (alone or in a list; the two
+forms mean the same) and whose actions include any KMS action (`kms:Decrypt`, `kms:*`, `*`,
+...), unless a condition restricts the caller's account, source or organization:
+`kms:CallerAccount`, `aws:SourceAccount`, `aws:SourceArn`, `aws:PrincipalOrgID`,
+`aws:PrincipalAccount` or `aws:PrincipalArn`. A `kms:ViaService` condition alone does not
+count: it says through which service the call comes, not whose call it is. The finding
+lands on the statement.
+
+## Why is this bad?
+In a key policy, `*` is every principal of every AWS account. Principals in another account
+still need their own IAM permission, but that is in their hands, not yours. Anyone can then
+decrypt whatever ciphertext made under the key they get hold of, spend KMS requests against
+your account's quota, and, if administrative actions are included, change the policy or
+schedule the key for deletion. The AWS managed key for SQS shows the safe pattern: `*`
+only together with `kms:CallerAccount` (your account) and `kms:ViaService` (SQS in your
+Region).
+
+## Example
+```yaml
+        - Effect: Allow
+          Principal: "*"
+          Action: ["kms:GenerateDataKey", "kms:Decrypt"]
+          Resource: "*"
+```
+
+## Use instead
+```yaml
+        - Effect: Allow
+          Principal: "*"
+          Action: ["kms:GenerateDataKey", "kms:Decrypt"]
+          Resource: "*"
+          Condition:
+            StringEquals:
+              "kms:CallerAccount": !Ref AWS::AccountId
+              "kms:ViaService": !Sub "sqs.${AWS::Region}.amazonaws.com"
+```
+
+## Options
+None. Change its severity with `rules: {SQK206: {severity: warning}}` or switch it off with
+`rules: {SQK206: off}` in `.sqs-kms-lint.yaml`. Suppress one finding with
+`# sqs-kms-lint: ignore SQK206 -- reason` on its line or the line above, or with the resource
+Metadata `sqs-kms-lint: {ignore: [SQK206]}` in CloudFormation.
+
+## References
+- https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+- https://docs.aws.amazon.com/kms/latest/developerguide/least-privilege.html
+- https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+"""
+
+from collections.abc import Iterator
+
+from sqs_kms_lint.engine import Context, Finding, rule
+from sqs_kms_lint.model import PolicyDocument, Unit
+from sqs_kms_lint.policy import ACCOUNT_SCOPING_KEYS, conditions
+
+
+def _anyone(principal: object) -> bool:
+    if principal == "*":
+        return True
+    values = principal.get("AWS", []) if isinstance(principal, dict) else []
+    return "*" in (values if isinstance(values, list) else [values])
+
+
+def _kms_actions(action: object) -> bool:
+    values = action if isinstance(action, list) else [action]
+    return any(isinstance(v, str) and (v == "*" or v.lower().startswith("kms:")) for v in values)
+
+
+@rule("SQK206", "key-policy-public", "error", precision="very-high")
+def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
+    for key in unit.keys:
+        document = key.policy.single if key.policy is not None else None
+        if not isinstance(document, PolicyDocument) or key.aws_managed:
+            continue
+        for statement in document.statements:
+            if statement.effect != "Allow" or not _anyone(statement.principal):
+                continue
+            if not _kms_actions(statement.action) and statement.not_action is None:
+                continue
+            if set(conditions(statement)) & ACCOUNT_SCOPING_KEYS:
+                continue
+            yield ctx.report(
+                key,
+                f"key '{key.name}' allows any principal of any account to use it (Principal \"*\" with kms "
+                "actions and no condition on the caller's account, source or organization)",
+                at=statement.span,
+            )
