@@ -139,6 +139,17 @@ class Decision:
     deny: Statement | None = None  # the statement that denies, when denied
 
 
+def arn_account(arn: Any) -> str | None:
+    """The account an ARN names, or None (a reference, a name, an ARN without account such as S3's)."""
+    match = _ARN_ACCOUNT.match(arn) if isinstance(arn, str) else None
+    return match.group(1) if match else None
+
+
+def positive_condition_keys(statement: Statement) -> set[str]:
+    """Condition keys under operators that restrict to what they name (not StringNotEquals and kin)."""
+    return {key for key, (operator, _) in conditions(statement).items() if "Not" not in operator}
+
+
 def _same(a: str | None, b: str | None) -> bool | None:
     if a is None or b is None:
         return None

@@ -64,7 +64,7 @@ from collections.abc import Iterator
 from sqs_kms_lint.engine import Context, Finding, rule
 from sqs_kms_lint.lookup import sender_targets
 from sqs_kms_lint.model import Unit
-from sqs_kms_lint.policy import DECRYPT, GENERATE_DATA_KEY, Request, grants, key_policy, service
+from sqs_kms_lint.policy import DECRYPT, GENERATE_DATA_KEY, Request, arn_account, grants, key_policy, service
 
 
 @rule("SQK203", "key-policy-missing-sender-grant", "error")
@@ -77,7 +77,8 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
             assert key is not None
             document, where = key_policy(key)
             source = sender.source_arn.single if sender.source_arn is not None else None
-            request = Request(source_arn=source, source_account=queue.account)
+            # The sender's account is its ARN's, when the ARN says (an S3 bucket's does not).
+            request = Request(source_arn=source, source_account=arn_account(source))
             granted, missing, deny = grants(
                 document, service(sender.service), (GENERATE_DATA_KEY, DECRYPT), request
             )

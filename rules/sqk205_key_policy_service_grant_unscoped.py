@@ -57,7 +57,13 @@ from collections.abc import Iterator
 from sqs_kms_lint.engine import Context, Finding, rule
 from sqs_kms_lint.lookup import keys_in_use
 from sqs_kms_lint.model import PolicyDocument, Unit
-from sqs_kms_lint.policy import CALLER_ACCOUNT, SOURCE_ACCOUNT, SOURCE_ARN, VIA_SERVICE, conditions
+from sqs_kms_lint.policy import (
+    CALLER_ACCOUNT,
+    SOURCE_ACCOUNT,
+    SOURCE_ARN,
+    VIA_SERVICE,
+    positive_condition_keys,
+)
 
 SENDING_SERVICES = ("sns.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com", "sqs.amazonaws.com")
 
@@ -76,7 +82,7 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         for statement in document.statements:
             if statement.effect != "Allow":
                 continue
-            scoping = set(conditions(statement))
+            scoping = positive_condition_keys(statement)
             for name in _services(statement.principal):
                 if name not in SENDING_SERVICES:
                     continue
@@ -89,8 +95,7 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
                     )
                     yield ctx.report(
                         key,
-                        f"key '{key.name}' grants {name} without a {keys} condition: any account's "
-                        f"{name.split('.')[0].upper()} resource could have the service use this key for it "
-                        "(confused deputy)",
+                        f"key '{key.name}' grants {name} without an {keys} condition: "
+                        "resources of any account could have the service use this key for them (confused deputy)",
                         at=statement.span,
                     )

@@ -57,7 +57,7 @@ from collections.abc import Iterator
 
 from sqs_kms_lint.engine import Context, Finding, rule
 from sqs_kms_lint.model import PolicyDocument, Unit
-from sqs_kms_lint.policy import ACCOUNT_SCOPING_KEYS, conditions
+from sqs_kms_lint.policy import ACCOUNT_SCOPING_KEYS, positive_condition_keys
 
 
 def _anyone(principal: object) -> bool:
@@ -79,11 +79,14 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         if not isinstance(document, PolicyDocument) or key.aws_managed:
             continue
         for statement in document.statements:
-            if statement.effect != "Allow" or not _anyone(statement.principal):
+            # NotPrincipal in an Allow grants everyone but those it names.
+            if statement.effect != "Allow" or not (
+                _anyone(statement.principal) or statement.not_principal is not None
+            ):
                 continue
             if not _kms_actions(statement.action) and statement.not_action is None:
                 continue
-            if set(conditions(statement)) & ACCOUNT_SCOPING_KEYS:
+            if positive_condition_keys(statement) & ACCOUNT_SCOPING_KEYS:
                 continue
             yield ctx.report(
                 key,

@@ -895,7 +895,7 @@ class ModuleBuilder:
                         block.span,
                         service="events.amazonaws.com",
                         queue=arn,
-                        source_arn=self.value(block, "rule"),
+                        source_arn=_arn_only(self.value(block, "rule")),  # a rule's name, unless an ARN
                     )
                 )
         elif resource_type == "aws_s3_bucket_notification":
@@ -906,10 +906,26 @@ class ModuleBuilder:
                         queue_block.span,
                         service="s3.amazonaws.com",
                         queue=self.value(queue_block, "queue_arn"),
-                        source_arn=self.value(block, "bucket"),
+                        source_arn=_bucket_arn(self.value(block, "bucket")),
                     )
                 )
         return found
+
+
+def _arn_only(value: Value | None) -> Value | None:
+    """A source written as an ARN; a name alone does not tell the ARN (account, region): unknown."""
+    if value is None or (
+        value.known and all(isinstance(o, str) and o.startswith("arn:") for o in value.options)
+    ):
+        return value
+    return Value.unknown(value.span)
+
+
+def _bucket_arn(value: Value | None) -> Value | None:
+    """An S3 bucket's ARN from its name (bucket ARNs carry neither account nor region)."""
+    if value is None:
+        return None
+    return value.map(lambda o: o if not isinstance(o, str) or o.startswith("arn:") else f"arn:aws:s3:::{o}")
 
 
 def _names(content: Any, address: str) -> bool:
