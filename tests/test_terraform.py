@@ -228,3 +228,21 @@ resource "aws_lambda_event_source_mapping" "m" {
         ("s3.amazonaws.com", queue),
     ]
     assert [(c.queue.single, c.function.single) for c in unit.consumers] == [(queue, "worker")]
+
+
+def test_policy_document_with_dynamic_statements_is_unknown() -> None:
+    module = parse_hcl(
+        """
+data "aws_iam_policy_document" "key" {
+  dynamic "statement" {
+    for_each = var.grants
+    content {
+      actions = statement.value
+    }
+  }
+}
+""",
+        "main.tf",
+    )
+    evaluator = Evaluator(module, {}, None)
+    assert evaluator.options(_expression("data.aws_iam_policy_document.key.json")) is None
