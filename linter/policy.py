@@ -147,7 +147,11 @@ def arn_account(arn: Any) -> str | None:
 
 def positive_condition_keys(statement: Statement) -> set[str]:
     """Condition keys under operators that restrict to what they name (not StringNotEquals and kin)."""
-    return {key for key, (operator, _) in conditions(statement).items() if "Not" not in operator}
+    return {
+        key
+        for key, (operator, _) in conditions(statement).items()
+        if "Not" not in operator and operator != "Null"
+    }
 
 
 def _same(a: str | None, b: str | None) -> bool | None:
@@ -338,5 +342,12 @@ def key_policy(key: Key) -> tuple[PolicyDocument | None, Span]:
     return (document if isinstance(document, PolicyDocument) else None), key.policy.span
 
 
-def statement_condition_keys(statement: Statement) -> set[str]:
-    return set(conditions(statement))
+def named_principals(document: PolicyDocument | None) -> list[Principal]:
+    """The accounts, roles and users a policy names under "AWS" (producers and consumers granted directly)."""
+    named = []
+    for statement in document.statements if document is not None else []:
+        field = statement.principal if isinstance(statement.principal, dict) else {}
+        for value in _as_list(field.get("AWS", [])):
+            if isinstance(value, str) and value != "*":
+                named.append(principal_of(value))
+    return named

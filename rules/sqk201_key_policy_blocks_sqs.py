@@ -62,30 +62,26 @@ from collections.abc import Iterator
 
 from sqs_kms_lint.engine import Context, Finding, rule
 from sqs_kms_lint.lookup import keys_in_use
-from sqs_kms_lint.model import THIS_ACCOUNT, Unit
+from sqs_kms_lint.model import THIS_ACCOUNT, PolicyDocument, Statement, Unit
 from sqs_kms_lint.policy import (
     DECRYPT,
     GENERATE_DATA_KEY,
-    Principal,
     Request,
     account,
     grants,
     key_policy,
-    principal_of,
+    named_principals,
     service,
 )
 
 
-def _named_principals(document) -> list[Principal]:
-    """The roles and users a policy names under "AWS" (producers and consumers granted directly)."""
-    named = []
-    for statement in document.statements:
-        field = statement.principal if isinstance(statement.principal, dict) else {}
-        values = field.get("AWS", [])
-        for value in values if isinstance(values, list) else [values]:
-            if isinstance(value, str) and value != "*":
-                named.append(principal_of(value))
-    return named
+def _refused(document: PolicyDocument, caller: str) -> tuple[bool, Statement | None]:
+    """Whether no principal can use the key for SQS on behalf of account `caller`, and a denying statement."""
+    candidates = [service("sqs.amazonaws.com"), account(caller), *named_principals(document)]
+    request = Request(caller_account=caller, source_account=caller)
+    verdicts = [grants(document, who, (GENERATE_DATA_KEY, DECRYPT), request) for who in candidates]
+    deny = next((d for _, _, d in verdicts if d is not None), None)
+    return all(granted is False for granted, _, _ in verdicts), deny
 
 
 @rule("SQK201", "key-policy-blocks-sqs", "error")
@@ -94,22 +90,20 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         document, where = key_policy(key)
         if document is None:
             continue
-        owner = key.account or THIS_ACCOUNT
-        candidates = [service("sqs.amazonaws.com"), account(owner), *_named_principals(document)]
-        request = Request(caller_account=owner, source_account=owner)
-        verdicts = [grants(document, who, (GENERATE_DATA_KEY, DECRYPT), request) for who in candidates]
-        if all(granted is False for granted, _, _ in verdicts):
-            deny = next((d for _, _, d in verdicts if d is not None), None)
+        # Asked for each queue's own account: a key of another account may be shared with it.
+        verdicts = [_refused(document, queue.account or key.account or THIS_ACCOUNT) for queue in queues]
+        if verdicts and all(refused for refused, _ in verdicts):
+            deny = next((d for _, d in verdicts if d is not None), None)
             because = f" (statement {deny.sid or 'without Sid'} denies it)" if deny is not None else ""
             related = [(q.kms_key or q, f"queue '{q.name}' uses this key") for q in queues[:3]]
             if deny is not None:
                 related.append((deny.span, "this statement denies"))
             yield ctx.report(
                 key,
-                f"key '{key.name}' lets no principal use it for SQS: neither sqs.amazonaws.com, its account "
-                f"(IAM delegation) nor a named producer or consumer gets kms:GenerateDataKey and kms:Decrypt"
-                f"{because}; every SendMessage to {', '.join(repr(q.name) for q in queues[:3])} fails with "
-                "KMS.AccessDeniedException",
+                f"key '{key.name}' lets no principal use it for SQS: neither sqs.amazonaws.com, the queues' "
+                f"account (IAM delegation) nor a named producer or consumer gets kms:GenerateDataKey and "
+                f"kms:Decrypt{because}; every SendMessage to {', '.join(repr(q.name) for q in queues[:3])} "
+                "fails with KMS.AccessDeniedException",
                 at=where,
                 related=related,
             )

@@ -64,7 +64,7 @@ from sqs_kms_lint.policy import DECRYPT, GENERATE_DATA_KEY, Request, grants, key
 FIX = (
     '{"Sid": "AllowSQSToUseTheKey", "Effect": "Allow", "Principal": {"Service": "sqs.amazonaws.com"}, '
     '"Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*", '
-    '"Condition": {"StringEquals": {"kms:CallerAccount": "ACCOUNT_ID"}}}'
+    '"Condition": {"StringEquals": {"aws:SourceAccount": "ACCOUNT_ID"}}}'
 )
 
 
@@ -74,14 +74,19 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         document, where = key_policy(key)
         if document is None:
             continue
-        owner = key.account or THIS_ACCOUNT
-        granted, missing, deny = grants(
-            document,
-            service("sqs.amazonaws.com"),
-            (GENERATE_DATA_KEY, DECRYPT),
-            Request(caller_account=owner, source_account=owner),
-        )
-        if granted is False:
+        verdicts = []
+        for queue in queues:  # for each queue's own account: a key of another account may serve it
+            caller = queue.account or key.account or THIS_ACCOUNT
+            verdicts.append(
+                grants(
+                    document,
+                    service("sqs.amazonaws.com"),
+                    (GENERATE_DATA_KEY, DECRYPT),
+                    Request(caller_account=caller, source_account=caller),
+                )
+            )
+        if verdicts and all(granted is False for granted, _, _ in verdicts):
+            _, missing, deny = verdicts[0]
             denied = f", and statement {deny.sid or 'without Sid'} denies it" if deny is not None else ""
             yield ctx.report(
                 key,

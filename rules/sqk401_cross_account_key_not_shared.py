@@ -60,7 +60,15 @@ from collections.abc import Iterator
 from sqs_kms_lint.engine import Context, Finding, rule
 from sqs_kms_lint.lookup import queue_key_lookups, same_account
 from sqs_kms_lint.model import Unit
-from sqs_kms_lint.policy import DECRYPT, GENERATE_DATA_KEY, Request, account, grants, key_policy
+from sqs_kms_lint.policy import (
+    DECRYPT,
+    GENERATE_DATA_KEY,
+    Request,
+    account,
+    grants,
+    key_policy,
+    named_principals,
+)
 
 
 @rule("SQK401", "cross-account-key-not-shared", "error")
@@ -73,13 +81,13 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         if same_account(queue.account, key.account) is not False:
             continue
         document, where = key_policy(key)
-        granted, missing, deny = grants(
-            document,
-            account(queue.account),
-            (GENERATE_DATA_KEY, DECRYPT),
-            Request(caller_account=queue.account),
-        )
-        if granted is False:
+        request = Request(caller_account=queue.account)
+        # The account's root, or any principal of that account the policy names, may be the producer.
+        candidates = [account(queue.account)]
+        candidates += [p for p in named_principals(document) if p.account == queue.account]
+        verdicts = [grants(document, who, (GENERATE_DATA_KEY, DECRYPT), request) for who in candidates]
+        _, missing, _ = verdicts[0]
+        if all(granted is False for granted, _, _ in verdicts):
             yield ctx.report(
                 key,
                 f"queue '{queue.name}' in account {queue.account} uses key '{key.name}' of account {key.account}, "
