@@ -30,11 +30,12 @@ class Gap:
     missing: list[str]
 
 
-def holder_key(content: Any) -> str | None:
-    """One name per holder, however it is referred to (`!Ref Role`, `!GetAtt Role.Arn`, an ARN)."""
+def holder_key(content: Any, complete: bool) -> str | None:
+    """One name per holder, however it is referred to (`!Ref Role`, `!GetAtt Role.Arn`); a name or ARN
+    of a holder defined elsewhere counts only where the input lists every policy (a snapshot)."""
     if isinstance(content, ResourceRef) and content.kind in ("role", "user", "group"):
         return f"{content.kind}:{content.name}"
-    if isinstance(content, str) and content.strip() and "{" not in content:
+    if complete and isinstance(content, str) and content.strip() and "{" not in content:
         return content.strip()
     return None
 
@@ -48,7 +49,7 @@ def holders(unit: Unit) -> dict[str, list[IdentityPolicy]]:
         for value in identity.principals:
             for option in value.options:
                 for content in option if isinstance(option, list) else [option]:
-                    keys.append(holder_key(content))
+                    keys.append(holder_key(content, unit.lists_all_identity_policies))
         for key in keys:
             if key is not None:
                 by_holder[key].append(identity)
@@ -63,8 +64,8 @@ def _merged(policies: list[IdentityPolicy]) -> PolicyDocument:
     return PolicyDocument(policies[0].span, statements)
 
 
-def _relies_on_iam(key: Key, queue: Queue) -> bool:
-    """Only an account (root or ID) gets kms:Decrypt from the key policy, so IAM decides (as with the
+def _relies_on_iam(key: Key, queue: Queue, action: str) -> bool:
+    """Only an account (root or ID) gets `action` from the key policy, so IAM decides (as with the
     default policy); or the key is in another account (the caller's IAM policy is needed as well)."""
     document, _ = key_policy(key)
     if document is None:
@@ -73,7 +74,7 @@ def _relies_on_iam(key: Key, queue: Queue) -> bool:
         return True
     via_account = False
     for statement in document.statements:
-        if statement.effect != "Allow" or statement_action(statement, "kms:Decrypt") is False:
+        if statement.effect != "Allow" or statement_action(statement, action) is False:
             continue
         principal = statement.principal
         values = principal.get("AWS", []) if isinstance(principal, dict) else [principal]
@@ -87,7 +88,7 @@ def _relies_on_iam(key: Key, queue: Queue) -> bool:
 
 def gaps(unit: Unit, sqs_action: str, kms_actions: tuple[str, ...]) -> Iterator[Gap]:
     """Holders whose identity policies allow `sqs_action` on an SSE-KMS queue of the unit but certainly not
-    every one of `kms_actions` on its key, where the key policy leaves that to IAM."""
+    every one of `kms_actions` on its key that the key policy leaves to IAM."""
     for policies in holders(unit).values():
         document = _merged(policies)
         for queue in unit.queues:
@@ -96,12 +97,15 @@ def gaps(unit: Unit, sqs_action: str, kms_actions: tuple[str, ...]) -> Iterator[
                 continue
             key = lookups[0].key
             decision = allows(document, HOLDER, sqs_action, resource=queue_target(queue))
-            if decision.allowed is not True or decision.allow is None or not _relies_on_iam(key, queue):
+            allow = decision.allow
+            if decision.allowed is not True or allow is None:
                 continue
-            granted, missing, _ = grants(document, HOLDER, kms_actions, resource=key_target(key))
-            if granted is False:
+            # Only the actions the key policy leaves to IAM must come from the holder's policies.
+            needed = tuple(a for a in kms_actions if _relies_on_iam(key, queue, a))
+            granted, missing, _ = grants(document, HOLDER, needed, resource=key_target(key))
+            if needed and granted is False:
                 owner = next(
-                    (p for p in policies if p.document and decision.allow in p.document.statements),
+                    (p for p in policies if p.document and any(s is allow for s in p.document.statements)),
                     policies[0],
                 )
-                yield Gap(owner, queue, key, decision.allow, missing)
+                yield Gap(owner, queue, key, allow, missing)

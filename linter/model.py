@@ -278,6 +278,8 @@ class Unit:
     # True when the input claims to list every key of its account (a snapshot with "keys"): a key
     # reference in that account that matches none is then known to be missing.
     lists_all_keys: bool = False
+    # True when the input lists every identity policy of the principals it names (a snapshot).
+    lists_all_identity_policies: bool = False
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # indexes built by lookups
 
     def resources(self) -> Iterator[Resource]:

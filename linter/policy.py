@@ -227,6 +227,16 @@ def statement_principal(statement: Statement, who: Principal) -> bool | None:
     return True  # an identity policy: its statements are about the identity it is attached to
 
 
+def conditions_known(statement: Statement) -> bool:
+    """No condition, or conditions whose operators and keys are all known (values may still be unknown)."""
+    block = statement.condition
+    if block is None:
+        return True
+    if not isinstance(block, dict):
+        return False
+    return all(isinstance(op, str) and isinstance(inner, dict) for op, inner in block.items())
+
+
 def conditions(statement: Statement) -> dict[str, tuple[str, list[Any]]]:
     """The statement's conditions as {lower-cased key: (operator, values)}."""
     found: dict[str, tuple[str, list[Any]]] = {}

@@ -72,25 +72,27 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for sender, queue, lookups in sender_targets(unit):
         if not lookups or any(lookup.key is None or lookup.aws_managed for lookup in lookups):
             continue
-        for lookup in lookups[:1]:
-            key = lookup.key
-            assert key is not None
-            document, where = key_policy(key)
-            source = sender.source_arn.single if sender.source_arn is not None else None
-            # The sender's account is its ARN's, when the ARN says (an S3 bucket's does not).
-            request = Request(source_arn=source, source_account=arn_account(source))
+        source = sender.source_arn.single if sender.source_arn is not None else None
+        # The sender's account is its ARN's, when the ARN says (an S3 bucket's does not).
+        request = Request(source_arn=source, source_account=arn_account(source))
+        verdicts = []
+        for lookup in lookups:  # every branch of the queue's key must refuse the service
+            assert lookup.key is not None
+            document, where = key_policy(lookup.key)
             granted, missing, deny = grants(
                 document, service(sender.service), (GENERATE_DATA_KEY, DECRYPT), request
             )
-            if granted is not False:
-                continue
-            denied = f" (statement {deny.sid or 'without Sid'} denies it)" if deny is not None else ""
-            yield ctx.report(
-                key,
-                f"'{sender.name}' delivers to queue '{queue.name}' through {sender.service}, but key '{key.name}' "
-                f"does not grant {sender.service} {' and '.join(missing)}{denied}: deliveries are dropped "
-                f'silently; add an Allow for {{"Service": "{sender.service}"}} with kms:GenerateDataKey and '
-                "kms:Decrypt, scoped by aws:SourceArn",
-                at=where,
-                related=[(sender, f"{sender.service} sends to queue '{queue.name}' from here")],
-            )
+            verdicts.append((lookup.key, where, granted, missing, deny))
+        if not all(granted is False for _, _, granted, _, _ in verdicts):
+            continue
+        key, where, _, missing, deny = verdicts[0]
+        denied = f" (statement {deny.sid or 'without Sid'} denies it)" if deny is not None else ""
+        yield ctx.report(
+            key,
+            f"'{sender.name}' delivers to queue '{queue.name}' through {sender.service}, but key '{key.name}' "
+            f"does not grant {sender.service} {' and '.join(missing)}{denied}: deliveries are dropped "
+            f'silently; add an Allow for {{"Service": "{sender.service}"}} with kms:GenerateDataKey and '
+            "kms:Decrypt, scoped by aws:SourceArn",
+            at=where,
+            related=[(sender, f"{sender.service} sends to queue '{queue.name}' from here")],
+        )

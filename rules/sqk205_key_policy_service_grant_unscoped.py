@@ -62,6 +62,7 @@ from sqs_kms_lint.policy import (
     SOURCE_ACCOUNT,
     SOURCE_ARN,
     VIA_SERVICE,
+    conditions_known,
     positive_condition_keys,
 )
 
@@ -80,8 +81,8 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         if not isinstance(document, PolicyDocument):
             continue  # the default policy grants no service
         for statement in document.statements:
-            if statement.effect != "Allow":
-                continue
+            if statement.effect != "Allow" or not conditions_known(statement):
+                continue  # a condition we cannot read may be the scoping one
             scoping = positive_condition_keys(statement)
             for name in _services(statement.principal):
                 if name not in SENDING_SERVICES:

@@ -57,7 +57,7 @@ from collections.abc import Iterator
 
 from sqs_kms_lint.engine import Context, Finding, rule
 from sqs_kms_lint.model import PolicyDocument, Unit
-from sqs_kms_lint.policy import ACCOUNT_SCOPING_KEYS, positive_condition_keys
+from sqs_kms_lint.policy import ACCOUNT_SCOPING_KEYS, conditions_known, positive_condition_keys
 
 
 def _anyone(principal: object) -> bool:
@@ -86,7 +86,7 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
                 continue
             if not _kms_actions(statement.action) and statement.not_action is None:
                 continue
-            if positive_condition_keys(statement) & ACCOUNT_SCOPING_KEYS:
+            if not conditions_known(statement) or positive_condition_keys(statement) & ACCOUNT_SCOPING_KEYS:
                 continue
             yield ctx.report(
                 key,

@@ -155,6 +155,8 @@ class AwsJsonReader:
             self.unit.queues.append(self.queue(queue, file))
         if "keys" in document:
             self.unit.lists_all_keys = True
+        if "identity_policies" in document:
+            self.unit.lists_all_identity_policies = True
         for key in document.get("keys", []):
             self.unit.keys.append(self.key(key, file))
         for entry in document.get("identity_policies", []):
