@@ -227,6 +227,13 @@ def foreign_key(unit: Unit, queue: Queue) -> tuple[Key, KmsRef] | None:
         elsewhere = [k for k in candidates if same_account(k.account or unit.account, queue.account) is False]
         if not elsewhere:
             return None
+        # A key ID is unique; an alias name may exist in the queue's account too, unless the input
+        # lists every key of that account.
+        listed = (
+            unit.lists_all_keys and same_account(queue.account, unit.account) and _listing_complete(unit, ref)
+        )
+        if ref.kind == "alias-name" and not listed:
+            return None
         found.append((elsewhere[0], ref))
     return found[0] if found else None
 

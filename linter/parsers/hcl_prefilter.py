@@ -12,32 +12,6 @@ from __future__ import annotations
 
 import re
 
-# Resource types the model reads (queues, keys, aliases, what changes them, what sends to queues).
-RESOURCE_TYPES = frozenset(
-    {
-        "aws_sqs_queue",
-        "aws_sqs_queue_policy",
-        "aws_sqs_queue_redrive_policy",
-        "aws_kms_key",
-        "aws_kms_replica_key",
-        "aws_kms_alias",
-        "aws_kms_key_policy",
-        "aws_sns_topic_subscription",
-        "aws_cloudwatch_event_target",
-        "aws_s3_bucket_notification",
-        "aws_lambda_event_source_mapping",
-        # identity policies, for the rules on producers and consumers
-        "aws_iam_role",
-        "aws_iam_role_policy",
-        "aws_iam_role_policy_attachment",
-        "aws_iam_policy",
-        "aws_iam_policy_attachment",
-        "aws_iam_user_policy_attachment",
-        "aws_iam_group_policy_attachment",
-        "aws_iam_user_policy",
-        "aws_iam_group_policy",
-    }
-)
 # Block types whose contents expressions may refer to; kept whatever their labels.
 KEPT_BLOCKS = frozenset({"variable", "locals", "data", "module", "output"})
 _HEADER = re.compile(r'\s*([A-Za-z_][\w-]*)((?:\s+(?:"(?:[^"\\\n]|\\.)*"|[A-Za-z_][\w-]*))*)\s*\{')
@@ -45,8 +19,9 @@ _LABEL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|([A-Za-z_][\w-]*)')
 _HEREDOC = re.compile(r"<<-?([A-Za-z][\w.-]*)\r?\n")
 
 
-def blank_unread_blocks(text: str) -> str | None:
-    """`text` with unread top-level blocks blanked, or None when the scan cannot be sure of the layout."""
+def blank_unread_blocks(text: str, resource_types: frozenset[str]) -> str | None:
+    """`text` with the top-level blocks no rule reads blanked (resources of other types than
+    `resource_types`), or None when the scan cannot be sure of the layout."""
     out = list(text)
     position, length = 0, len(text)
     while position < length:
@@ -62,7 +37,7 @@ def blank_unread_blocks(text: str) -> str | None:
         labels = [
             m.group(1) if m.group(1) is not None else m.group(2) for m in _LABEL.finditer(header.group(2))
         ]
-        if not _kept(header.group(1), labels):
+        if not _kept(header.group(1), labels, resource_types):
             for index in range(position, end):
                 if out[index] not in "\r\n":
                     out[index] = " "
@@ -70,10 +45,10 @@ def blank_unread_blocks(text: str) -> str | None:
     return "".join(out)
 
 
-def _kept(block_type: str, labels: list[str]) -> bool:
+def _kept(block_type: str, labels: list[str], resource_types: frozenset[str]) -> bool:
     if block_type in KEPT_BLOCKS:
         return True
-    return block_type == "resource" and bool(labels) and labels[0] in RESOURCE_TYPES
+    return block_type == "resource" and bool(labels) and labels[0] in resource_types
 
 
 def _skip_layout(text: str, position: int) -> int:

@@ -50,7 +50,7 @@ from .sqs_module import is_sqs_module, module_queues
 _MAX_OPTIONS = 32
 _MAX_MODULE_DEPTH = 8
 _PLACEHOLDER = "__sqs_kms_lint_reference_"
-# Arguments of a module call that are Terraform's own, not the module's variables.
+# Resources that hold identity policies (with _ATTACHMENTS, those that attach them).
 _IDENTITY_POLICY_TYPES = (
     "aws_iam_role",
     "aws_iam_role_policy",
@@ -64,6 +64,7 @@ _ATTACHMENTS = (
     "aws_iam_group_policy_attachment",
     "aws_iam_policy_attachment",
 )
+# Arguments of a module call that are Terraform's own, not the module's variables.
 _META_ARGUMENTS = {"source", "version", "count", "for_each", "providers", "depends_on"}
 _MAX_DEPTH = 60
 _INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
@@ -89,6 +90,22 @@ REFERENCE_ATTRIBUTES = {
     "policy": {"arn": "arn", "id": "arn"},
 }
 
+
+# Every resource type some part of the model reads; the prefilter blanks the others before parsing.
+READ_RESOURCE_TYPES = frozenset(
+    {
+        *RESOURCE_KINDS,
+        *_IDENTITY_POLICY_TYPES,
+        *_ATTACHMENTS,
+        "aws_kms_key_policy",
+        "aws_sqs_queue_redrive_policy",
+        "aws_sqs_queue_policy",
+        "aws_sns_topic_subscription",
+        "aws_cloudwatch_event_target",
+        "aws_s3_bucket_notification",
+        "aws_lambda_event_source_mapping",
+    }
+)
 
 # Reads a called module: (source as written, file that calls it) -> its blocks and parse errors, or None.
 ModuleLoader = Callable[[str, str], "tuple[list[Block], list[ParseError]] | None"]
@@ -116,7 +133,7 @@ class Block:
 def parse_hcl(text: str, file: str) -> list[Block]:
     """The top-level blocks of one `.tf` file that rules may read (the rest is blanked before the costly
     parse, see hcl_prefilter); DecodeError at the parser's position on a syntax error."""
-    return parse_body(blank_unread_blocks(text) or text, file).blocks
+    return parse_body(blank_unread_blocks(text, READ_RESOURCE_TYPES) or text, file).blocks
 
 
 def parse_body(text: str, file: str) -> Block:
@@ -423,7 +440,7 @@ class Evaluator:
         if root == "var" and len(path) >= 2:
             name = str(path[1])
             if name in self.given:
-                return _walk([_plain(self.given[name])], path[2:])
+                return _walk([self.given[name]], path[2:])
             default = self.variables.get(name)
             return _walk(self.options(default, depth + 1), path[2:]) if default is not None else None
         if root == "local" and len(path) >= 2:
@@ -559,10 +576,6 @@ def _walk(options: list[Any] | None, rest: list[Any]) -> list[Any] | None:
                 return None
         results.append(option)
     return results
-
-
-def _plain(value: Any) -> Any:
-    return value
 
 
 def _format(template: str, arguments: list[Any]) -> str:

@@ -53,12 +53,24 @@ class PlanReader:
         self.file = file
         self.unit = unit
         self.root = (document.get("planned_values") or {}).get("root_module")
+        self.key_policies: list[tuple[Value | None, Value | None]] = []
         self.addresses = {str(r.get("address", "")).split("[", 1)[0] for r, _ in _resources(self.root)}
 
     def read(self) -> None:
         for resource, module_path in _resources(self.root):
-            if resource.get("mode", "managed") == "managed" and resource.get("type") in RESOURCE_KINDS:
+            kind = resource.get("type")
+            if resource.get("mode", "managed") == "managed" and (
+                kind in RESOURCE_KINDS or kind == "aws_kms_key_policy"
+            ):
                 self.resource(resource, module_path)
+        for key_id, policy in self.key_policies:  # aws_kms_key_policy sets the policy of a key of the plan
+            target = key_id.single if key_id is not None else None
+            key = next(
+                (k for k in self.unit.keys if isinstance(target, ResourceRef) and target.name == k.name), None
+            )
+            if key is not None and policy is not None:
+                document = build_policy(policy.single, None, self.file, policy.span) if policy.known else None
+                key.policy = Value.of(document, policy.span) if document else Value.unknown(policy.span)
 
     def resource(self, resource: dict, module_path: str) -> None:
         address = str(resource.get("address", "")).split("[", 1)[0]
@@ -66,7 +78,7 @@ class PlanReader:
         planned = resource.get("values")
         values: dict = planned if isinstance(planned, dict) else {}
         written = _configuration(self.document, module_path, address).get("expressions") or {}
-        kind = RESOURCE_KINDS[str(resource["type"])]
+        kind = RESOURCE_KINDS.get(str(resource["type"]), "")
 
         def value(name: str, convert: Any = None) -> Value | None:
             return self.value(values, written, module_path, name, span, convert)
@@ -111,10 +123,12 @@ class PlanReader:
                 document = build_policy(policy.single, None, self.file, policy.span) if policy.known else None
                 key.policy = Value.of(document, policy.span) if document else Value.unknown(policy.span)
             self.unit.keys.append(key)
-        else:
+        elif kind == "alias":
             self.unit.aliases.append(
                 Alias(address, span, alias_name=value("name"), target=value("target_key_id"))
             )
+        elif resource.get("type") == "aws_kms_key_policy":
+            self.key_policies.append((value("key_id"), value("policy")))
 
     def value(
         self, values: dict, written: dict, module_path: str, name: str, span: Span, convert: Any
