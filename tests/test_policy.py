@@ -31,6 +31,7 @@ def doc(*statements: dict) -> PolicyDocument:
         "Action": "action",
         "NotAction": "not_action",
         "Resource": "resource",
+        "NotResource": "not_resource",
         "Condition": "condition",
     }
     return PolicyDocument(HERE, [Statement(HERE, **{fields[k]: v for k, v in s.items()}) for s in statements])
@@ -291,3 +292,73 @@ def test_unknown_parts_give_unknown_answers() -> None:
         allows(doc({"Effect": "Allow", "Principal": "*", "Action": [UNKNOWN]}), SNS, DECRYPT).allowed is None
     )
     assert allows(None, SNS, DECRYPT).allowed is None
+
+
+def test_resources_and_account_principals() -> None:
+    from sqs_kms_lint.model import ResourceRef
+    from sqs_kms_lint.policy import Target, named_principals, positive_condition_keys
+
+    key = Target(arn="arn:aws:kms:us-east-1:111122223333:key/k1", ref=ResourceRef("key", "Key", "arn"))
+    identity = principal_of("arn:aws:iam::111122223333:role/consumer")
+    rows = [
+        ({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}, True),
+        (
+            {
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": "arn:aws:kms:us-east-1:111122223333:key/*",
+            },
+            True,
+        ),
+        ({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:*:*:alias/orders"}, False),
+        ({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": ResourceRef("key", "Key", "arn")}, True),
+        ({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": ResourceRef("key", "Other", "arn")}, False),
+        (
+            {
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "NotResource": "arn:aws:kms:us-east-1:111122223333:key/k1",
+            },
+            False,
+        ),
+    ]
+    for statement, expected in rows:
+        assert allows(doc(statement), identity, DECRYPT, resource=key).allowed is expected, statement
+    unknown_arn = Target(arn=None, ref=ResourceRef("key", "Key", "arn"))
+    pattern = {
+        "Effect": "Allow",
+        "Action": "kms:Decrypt",
+        "Resource": "arn:aws:kms:us-east-1:111122223333:key/*",
+    }
+    assert allows(doc(pattern), identity, DECRYPT, resource=unknown_arn).allowed is None
+
+    shared = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:role/producer"},
+            "Action": "kms:*",
+        }
+    )
+    assert (
+        allows(shared, account("111122223333"), DECRYPT).allowed is False
+    )  # the account is more than a role
+    assert [p.account for p in named_principals(shared)] == ["111122223333"]
+
+    null = doc(
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "kms:*",
+            "Condition": {"Null": {"aws:SourceArn": "true"}},
+        }
+    )
+    if_exists = doc(
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "kms:*",
+            "Condition": {"StringEqualsIfExists": {"kms:CallerAccount": "999999999999"}},
+        }
+    )
+    assert positive_condition_keys(null.statements[0]) == set()
+    assert allows(if_exists, ROLE, DECRYPT, Request(caller_account="111122223333")).allowed is True
