@@ -238,25 +238,33 @@ def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | N
         if text is not None:
             variables.update(tfvars(text))
 
-    def load(source: str, calling_file: str) -> tuple[list, list] | None:
-        """A local module's files, read only inside the repository (never through a symlink out of it)."""
-        root = project_root()
-        caller = Path(calling_file) if Path(calling_file).is_absolute() else root / calling_file
+    boundary = project_root(directory).resolve()  # the repository of the module, wherever we run from
+    loaded: dict[str, tuple] = {}
+
+    def load(source: str, calling_file: str) -> tuple[str, list, list] | None:
+        """A local module's files, read only inside the repository (never through a symlink out of it);
+        each module directory is parsed once however often it is called."""
+        caller = Path(calling_file) if Path(calling_file).is_absolute() else project_root() / calling_file
         folder = (caller.parent / source).resolve()
-        if root.resolve() not in (folder, *folder.parents) or not folder.is_dir():
+        if boundary not in (folder, *folder.parents) or not folder.is_dir():
             return None
-        files = []
-        for path in _module_files(folder):
-            text, _ = _read(path)
-            if text is not None:
-                shown_path = display_path(path)
-                files.append((shown_path, text))
-                if shown_path not in unit.files:
-                    unit.files.append(shown_path)
-        return parse_files(files)
+        key = str(folder)
+        if key not in loaded:
+            files = []
+            for path in _module_files(folder):
+                if boundary not in path.resolve().parents:
+                    continue
+                text, _ = _read(path)
+                if text is not None:
+                    shown_path = display_path(path)
+                    files.append((shown_path, text))
+                    if shown_path not in unit.files:
+                        unit.files.append(shown_path)
+            loaded[key] = (key, *parse_files(files))
+        return loaded[key]
 
     try:
-        parse_module(texts, unit, variables, load)
+        parse_module(texts, unit, variables, load, str(directory.resolve()))
     except Exception as error:  # a parser bug on odd input: an SQK000, the other units go on
         unit.errors.append(
             ParseError(Span(shown[0], 1), f"could not be analysed ({type(error).__name__}: {error})")

@@ -108,7 +108,8 @@ READ_RESOURCE_TYPES = frozenset(
 )
 
 # Reads a called module: (source as written, file that calls it) -> its blocks and parse errors, or None.
-ModuleLoader = Callable[[str, str], "tuple[list[Block], list[ParseError]] | None"]
+# Its directory comes first, to tell a module that calls itself, directly or not.
+ModuleLoader = Callable[[str, str], "tuple[str, list[Block], list[ParseError]] | None"]
 
 
 @dataclass
@@ -669,8 +670,10 @@ class ModuleBuilder:
         loader: ModuleLoader | None = None,
         prefix: str = "",
         depth: int = 0,
+        ancestry: frozenset[str] = frozenset(),
     ) -> None:
         self.blocks = blocks
+        self.ancestry = ancestry  # the module directories this one is called from, itself included
         self.unit = unit
         self.prefix = prefix
         self.evaluator = Evaluator(blocks, variables, unit.account, prefix)
@@ -692,17 +695,23 @@ class ModuleBuilder:
         if not isinstance(source, str) or not source.startswith(("./", "../")):
             return  # registry and remote modules are not read
         loaded = loader(source, block.span.file)
-        if loaded is None:
-            return
-        child_blocks, errors = loaded
-        self.unit.errors.extend(errors)
+        if loaded is None or loaded[0] in self.ancestry:
+            return  # not readable here, or a module that calls itself
+        folder, child_blocks, errors = loaded
+        self.unit.errors.extend(e for e in errors if e not in self.unit.errors)  # a module called twice
         inputs = {
             name: self.evaluator.one(attribute.expression)
             for name, attribute in block.attributes.items()
             if name not in _META_ARGUMENTS
         }
         child = ModuleBuilder(
-            child_blocks, self.unit, inputs, loader, f"{self.prefix}module.{block.labels[0]}.", depth + 1
+            child_blocks,
+            self.unit,
+            inputs,
+            loader,
+            f"{self.prefix}module.{block.labels[0]}.",
+            depth + 1,
+            self.ancestry | {folder},
         )
         # A variable passed straight through is reported where the caller wrote its value.
         child.argument_spans = {
@@ -1075,11 +1084,15 @@ def _json_block(block_type: str, labels: list[str], body: Any, key: Any, file: s
 
 
 def parse_module(
-    files: list[tuple[str, str]], unit: Unit, variables: dict[str, Any], loader: ModuleLoader | None = None
+    files: list[tuple[str, str]],
+    unit: Unit,
+    variables: dict[str, Any],
+    loader: ModuleLoader | None = None,
+    folder: str = "",
 ) -> None:
     """Add one root module's resources (and those of the local modules it calls) to `unit`."""
     blocks, errors = parse_files(files)
     unit.errors.extend(errors)
-    builder = ModuleBuilder(blocks, unit, variables, loader)
+    builder = ModuleBuilder(blocks, unit, variables, loader, ancestry=frozenset({folder}))
     builder.evaluator.incomplete = bool(errors)
     builder.build()
