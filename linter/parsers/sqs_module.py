@@ -2,8 +2,8 @@
 
 We do not download modules; this mirrors the module's documented behaviour for the inputs that matter to
 the rules, so a call to it is linted like the `aws_sqs_queue` resources it would create:
-- `sqs_managed_sse_enabled` defaults to true, and while it is true the module drops `kms_master_key_id`
-  (the queue gets SSE-SQS whatever key is passed);
+- a `kms_master_key_id` that is passed wins: the module then leaves `sqs_managed_sse_enabled` unset
+  (since 4.0.1); without a key, `sqs_managed_sse_enabled` applies and defaults to true;
 - `name` gets its `.fifo` suffix from the module when `fifo_queue` is true (`use_name_prefix` makes the
   name generated);
 - `create_dlq = true` adds a dead-letter queue of the same type, named `dlq_name` or `NAME-dlq`, whose
@@ -39,6 +39,8 @@ def is_sqs_module(source: Any, version: Any) -> bool:
     pinned = match.group("ref") or (version if isinstance(version, str) else None)
     if pinned is None:
         return version is None  # no version given: the latest, which is 4.x or later
+    if pinned.strip().startswith(">"):
+        return True  # a lower bound only: Terraform takes the latest
     major = re.search(r"\d+", pinned)
     return major is not None and int(major.group()) >= 4
 
@@ -107,11 +109,7 @@ def _queue(
     scope: Value | None,
     limit: Value | None,
 ) -> Queue:
-    # While SSE-SQS is on (the module's default) the module passes no key to the queue.
-    if sse.every(lambda o: o is True):
-        key = None
-    elif not sse.known:
-        key = Value.unknown(key.span) if key is not None else None
+    # A key that is passed wins; SSE-SQS (the module's default) applies only without one.
     return Queue(
         address,
         header,
@@ -123,7 +121,7 @@ def _queue(
         deduplication_scope=scope,
         fifo_throughput_limit=limit,
         kms_key=key,
-        sqs_managed_sse=sse if key is None or not key.known else None,
+        sqs_managed_sse=sse if key is None else None,
         reuse_period=period,
     )
 
