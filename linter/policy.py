@@ -197,6 +197,10 @@ def _principal_matches(field: Any, who: Principal) -> bool | None:
         return None
     unknown = False
     for kind, values in field.items():
+        if kind == "AWS" and "*" in _as_list(values):
+            return True  # {"AWS": "*"} is anyone, services included
+        if (kind == "Service") != (who.kind == "service"):
+            continue  # an AWS principal is never a service principal, and the reverse
         for value in _as_list(values):
             if not isinstance(value, str):
                 unknown = True
@@ -251,8 +255,8 @@ def conditions(statement: Statement) -> dict[str, tuple[str, list[Any]]]:
 def _excludes(statement: Statement, request: Request) -> bool:
     """A positive condition that certainly names another source or account than the request's."""
     for key, (operator, values) in conditions(statement).items():
-        if "Not" in operator or "IfExists" in operator:
-            continue
+        if "Not" in operator or "IfExists" in operator or operator.endswith("Null") or ":" in operator:
+            continue  # negations, absence tests and set operators do not name a source
         known = {
             SOURCE_ARN: request.source_arn,
             SOURCE_ACCOUNT: request.source_account,
@@ -263,8 +267,12 @@ def _excludes(statement: Statement, request: Request) -> bool:
             continue
         if isinstance(known, ResourceRef):
             continue  # a generated ARN: we cannot compare it with a literal
-        if isinstance(known, str) and "{" not in known and not any(fnmatchcase(known, v) for v in values):
-            return True
+        if isinstance(known, str) and "{" not in known:
+            fold = "IgnoreCase" in operator
+            if not any(
+                fnmatchcase(known.lower() if fold else known, v.lower() if fold else v) for v in values
+            ):
+                return True
     return False
 
 

@@ -56,8 +56,13 @@ Metadata `sqs-kms-lint: {ignore: [SQK206]}` in CloudFormation.
 from collections.abc import Iterator
 
 from sqs_kms_lint.engine import Context, Finding, rule
-from sqs_kms_lint.model import PolicyDocument, Unit
-from sqs_kms_lint.policy import ACCOUNT_SCOPING_KEYS, conditions_known, positive_condition_keys
+from sqs_kms_lint.model import PolicyDocument, Statement, Unit
+from sqs_kms_lint.policy import (
+    ACCOUNT_SCOPING_KEYS,
+    conditions_known,
+    positive_condition_keys,
+    statement_action,
+)
 
 
 def _anyone(principal: object) -> bool:
@@ -67,9 +72,12 @@ def _anyone(principal: object) -> bool:
     return "*" in (values if isinstance(values, list) else [values])
 
 
-def _kms_actions(action: object) -> bool:
-    values = action if isinstance(action, list) else [action]
-    return any(isinstance(v, str) and (v == "*" or v.lower().startswith("kms:")) for v in values)
+def _kms_actions(statement: Statement) -> bool:
+    """The statement grants some kms action (Action, or NotAction that leaves one)."""
+    return any(
+        statement_action(statement, a) is not False
+        for a in ("kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt")
+    )
 
 
 @rule("SQK206", "key-policy-public", "error", precision="very-high")
@@ -84,7 +92,7 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
                 _anyone(statement.principal) or statement.not_principal is not None
             ):
                 continue
-            if not _kms_actions(statement.action) and statement.not_action is None:
+            if not _kms_actions(statement):
                 continue
             if not conditions_known(statement) or positive_condition_keys(statement) & ACCOUNT_SCOPING_KEYS:
                 continue
