@@ -221,6 +221,14 @@ def _module_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.is_file() and _is_terraform(p))
 
 
+def _json_tfvars(text: str) -> dict:
+    try:
+        document = decode_json(text)
+    except DecodeError:
+        return {}
+    return {str(k): v for k, v in document.items()} if isinstance(document, dict) else {}
+
+
 def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | None) -> Unit:
     shown = sorted(s.shown for s in sources)
     unit = Unit(display_path(directory), shown, account=account)
@@ -232,11 +240,17 @@ def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | N
         else:
             texts.append((source.shown, text))
     variables: dict = {}
-    tfvars_files = [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]
+    tfvars_files = [
+        directory / "terraform.tfvars",
+        directory / "terraform.tfvars.json",
+        *sorted(
+            [*directory.glob("*.auto.tfvars"), *directory.glob("*.auto.tfvars.json")], key=lambda p: p.name
+        ),
+    ]
     for path in tfvars_files:  # later files win, as Terraform loads them
         text, _ = _read(path) if path.is_file() else (None, None)
         if text is not None:
-            variables.update(tfvars(text))
+            variables.update(_json_tfvars(text) if path.suffix == ".json" else tfvars(text))
 
     boundary = project_root(directory).resolve()  # the repository of the module, wherever we run from
     loaded: dict[str, tuple] = {}

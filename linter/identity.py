@@ -30,11 +30,14 @@ class Gap:
     missing: list[str]
 
 
-def holder_key(content: Any, complete: bool) -> str | None:
-    """One name per holder, however it is referred to (`!Ref Role`, `!GetAtt Role.Arn`); a name or ARN
-    of a holder defined elsewhere counts only where the input lists every policy (a snapshot)."""
+def holder_key(content: Any, complete: bool, names: dict[str, str]) -> str | None:
+    """One name per holder, however it is referred to (`!Ref Role`, `!GetAtt Role.Arn`, the name the
+    unit gives it); a name or ARN of a holder defined elsewhere counts only where the input lists every
+    policy (a snapshot)."""
     if isinstance(content, ResourceRef) and content.kind in ("role", "user", "group"):
         return f"{content.kind}:{content.name}"
+    if isinstance(content, str) and content.strip() in names:
+        return names[content.strip()]
     if complete and isinstance(content, str) and content.strip() and "{" not in content:
         return content.strip()
     return None
@@ -43,13 +46,16 @@ def holder_key(content: Any, complete: bool) -> str | None:
 def holders(unit: Unit) -> dict[str, list[IdentityPolicy]]:
     """Each holder with all its identity policies; holders with a policy we cannot see are left out."""
     by_holder: dict[str, list[IdentityPolicy]] = defaultdict(list)
+    names: dict[str, str] = unit.cache.get("holder-names", {})
     blind: set[str] = set()
     for identity in unit.identity_policies:
         keys: list[str | None] = []
         for value in identity.principals:
             for option in value.options:
                 for content in option if isinstance(option, list) else [option]:
-                    keys.append(holder_key(content, unit.lists_all_identity_policies))
+                    keys.append(holder_key(content, unit.lists_all_identity_policies, names))
+        if any(v.known is False for v in identity.principals):
+            return {}  # a policy whose holder is unknown may belong to any holder: judge none of them
         for key in keys:
             if key is not None:
                 by_holder[key].append(identity)

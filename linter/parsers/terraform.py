@@ -795,6 +795,9 @@ class ModuleBuilder:
                         )
                     )
                 elif resource_type in _IDENTITY_POLICY_TYPES:
+                    name = self.value(block, "name") if resource_type == "aws_iam_role" else None
+                    if name is not None and isinstance(name.single, str):  # policies may name the role so
+                        self.unit.cache.setdefault("holder-names", {})[name.single] = f"role:{address}"
                     self.unit.identity_policies.extend(self.identity_policies(resource_type, address, block))
                 elif resource_type == "aws_lambda_event_source_mapping":
                     source = self.value(block, "event_source_arn")

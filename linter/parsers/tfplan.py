@@ -8,6 +8,7 @@ name the resource address.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,7 +38,8 @@ def _resources(module: Any, path: str = "") -> Iterator[tuple[dict, str]]:
 def _configuration(document: dict, module_path: str, resource_address: str) -> dict:
     """The configuration block of a resource: which attributes were written, and what they refer to."""
     module = (document.get("configuration") or {}).get("root_module") or {}
-    for call in [part for part in module_path.split(".") if part][1::2]:  # module.a.module.b -> a, b
+    calls = [part.split("[", 1)[0] for part in re.split(r"\.(?![^\[]*\])", module_path) if part][1::2]
+    for call in calls:  # module.a["x"].module.b[0] -> a, b
         module = ((module.get("module_calls") or {}).get(call) or {}).get("module") or {}
     local_address = resource_address[len(module_path) + 1 :] if module_path else resource_address
     local_address = local_address.split("[", 1)[0]
@@ -144,10 +146,10 @@ class PlanReader:
                 return None
             return Value.of(convert(content) if convert else content, where)
         references = written[name].get("references") if isinstance(written[name], dict) else None
-        for reference in references or []:
-            found = self.reference(str(reference), module_path)
-            if found is not None:
-                return Value.of(found, where)
+        found = {self.reference(str(r), module_path) for r in references or [] if isinstance(r, str)} - {None}
+        named = {(r.kind, r.name) for r in found}
+        if len(named) == 1:  # one resource: (an expression choosing between several stays unknown)
+            return Value.of(next(iter(found)), where)
         return Value.unknown(where)
 
     def reference(self, reference: str, module_path: str) -> Any:
