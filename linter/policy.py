@@ -369,3 +369,50 @@ def named_principals(document: PolicyDocument | None) -> list[Principal]:
             if isinstance(value, str) and value != "*":
                 named.append(principal_of(value))
     return named
+
+
+@dataclass(frozen=True)
+class Pins:
+    """What a statement's (positive) conditions pin, by kind: the values they allow, lower-cased keys."""
+
+    source_arns: tuple[Any, ...] = ()
+    source_accounts: tuple[Any, ...] = ()
+    caller_accounts: tuple[Any, ...] = ()
+    principal_accounts: tuple[Any, ...] = ()
+    org_ids: tuple[Any, ...] = ()
+    via_services: tuple[Any, ...] = ()
+    other: tuple[str, ...] = ()  # condition keys of other kinds (aws:SecureTransport, ...)
+
+    @property
+    def scopes_caller(self) -> bool:
+        """Restricts who may call: to accounts, sources or an organization."""
+        return bool(
+            self.source_arns
+            or self.source_accounts
+            or self.caller_accounts
+            or self.principal_accounts
+            or self.org_ids
+        )
+
+
+_PIN_FIELDS = {
+    SOURCE_ARN: "source_arns",
+    SOURCE_ACCOUNT: "source_accounts",
+    CALLER_ACCOUNT: "caller_accounts",
+    "aws:principalaccount": "principal_accounts",
+    "aws:principalorgid": "org_ids",
+    VIA_SERVICE: "via_services",
+}
+
+
+def pins(statement: Statement) -> Pins:
+    """Classify a statement's conditions instead of evaluating them against a request."""
+    found: dict[str, list[Any]] = {}
+    other: list[str] = []
+    for key, (operator, values) in conditions(statement).items():
+        field = _PIN_FIELDS.get(key)
+        if field is None or "Not" in operator or operator.endswith("Null"):
+            other.append(key)
+        else:
+            found.setdefault(field, []).extend(values)
+    return Pins(**{k: tuple(v) for k, v in found.items()}, other=tuple(sorted(other)))
