@@ -96,7 +96,7 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
                     )
                     yield ctx.report(
                         key,
-                        f"key '{key.name}' grants {name} without an {keys} condition: "
+                        f"key '{key.name}' statement {statement.sid or '(no Sid)'} grants {name} without an {keys} condition: "
                         "resources of any account could have the service use this key for them (confused deputy)",
                         at=statement.span,
                     )

@@ -98,7 +98,7 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
                 continue
             yield ctx.report(
                 key,
-                f"key '{key.name}' allows any principal of any account to use it (Principal \"*\" with kms "
+                f"key '{key.name}' statement {statement.sid or '(no Sid)'} lets any principal of any account use it (Principal \"*\" with kms "
                 "actions and no condition on the caller's account, source or organization)",
                 at=statement.span,
             )
