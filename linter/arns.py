@@ -102,3 +102,20 @@ def parse_queue_id(text: str) -> QueueId | None:
     if m := QUEUE_URL_RE.match(text):
         return QueueId(m["name"], m["account"], m["region"] or m["region2"])
     return None
+
+
+def same_account(a: str | None, b: str | None) -> bool | None:
+    """True/False when known; None when one side is only "this account" and the other a literal."""
+    return _same(a, b, THIS_ACCOUNT)
+
+
+def same_region(a: str | None, b: str | None) -> bool | None:
+    return _same(a, b, THIS_REGION)
+
+
+def _same(a: str | None, b: str | None, this: str) -> bool | None:
+    if a is None or b is None:
+        return None
+    if a == b:
+        return True
+    return None if this in (a, b) else False

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .lookup import key_target, queue_key_lookups, queue_target, same_account
+from .arns import same_account
+from .lookup import queue_key_lookups
 from .model import IdentityPolicy, Key, PolicyDocument, Queue, ResourceRef, Statement, Unit
-from .policy import Principal, allows, grants, key_policy, principal_of, statement_action
+from .policy import Principal, Target, allows, grants, key_policy, principal_of, statement_action
 
 HOLDER = Principal("arn", "the policy's holder")  # identity statements name no principal
 
@@ -28,6 +29,15 @@ class Gap:
     key: Key
     statement: Statement  # the statement that grants the SQS action
     missing: list[str]
+
+
+def queue_target(queue: Queue) -> Target:
+    """The queue as identity policies name it: its literal ARN (raw JSON), else its reference."""
+    return Target(arn=queue.arn, ref=ResourceRef("queue", queue.name, "arn"))
+
+
+def key_target(key: Key) -> Target:
+    return Target(arn=key.arn, ref=ResourceRef("key", key.name, "arn"))
 
 
 def holder_key(content: Any, complete: bool, names: dict[str, str]) -> str | None:

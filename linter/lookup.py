@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .arns import AWS_MANAGED_SQS_ALIAS, KmsRef, parse_kms_ref, parse_queue_id
+from .arns import AWS_MANAGED_SQS_ALIAS, KmsRef, parse_kms_ref, parse_queue_id, same_account, same_region
 from .model import THIS_ACCOUNT, THIS_REGION, Alias, Key, Queue, ResourceRef, Unit
 
 _MAX_HOPS = 5
@@ -36,23 +36,6 @@ class KeyLookup:
         return self.key is not None and (
             self.key.aws_managed or AWS_MANAGED_SQS_ALIAS in (self.key.aliases or ())
         )
-
-
-def same_account(a: str | None, b: str | None) -> bool | None:
-    """True/False when known; None when one side is only "this account" and the other a literal."""
-    return _same(a, b, THIS_ACCOUNT)
-
-
-def same_region(a: str | None, b: str | None) -> bool | None:
-    return _same(a, b, THIS_REGION)
-
-
-def _same(a: str | None, b: str | None, this: str) -> bool | None:
-    if a is None or b is None:
-        return None
-    if a == b:
-        return True
-    return None if this in (a, b) else False
 
 
 class _Index:
@@ -236,16 +219,3 @@ def foreign_key(unit: Unit, queue: Queue) -> tuple[Key, KmsRef] | None:
             return None
         found.append((elsewhere[0], ref))
     return found[0] if found else None
-
-
-def queue_target(queue: Queue) -> Any:
-    """The queue as identity policies name it: its literal ARN (raw JSON), else its reference."""
-    from .policy import Target
-
-    return Target(arn=queue.arn, ref=ResourceRef("queue", queue.name, "arn"))
-
-
-def key_target(key: Key) -> Any:
-    from .policy import Target
-
-    return Target(arn=key.arn, ref=ResourceRef("key", key.name, "arn"))

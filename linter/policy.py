@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from .arns import same_account
 from .model import THIS_ACCOUNT, UNKNOWN, Key, PolicyDocument, ResourceRef, Span, Statement
 
 GENERATE_DATA_KEY = "kms:GenerateDataKey"
@@ -154,14 +155,6 @@ def positive_condition_keys(statement: Statement) -> set[str]:
     }
 
 
-def _same(a: str | None, b: str | None) -> bool | None:
-    if a is None or b is None:
-        return None
-    if a == b:
-        return True
-    return None if THIS_ACCOUNT in (a, b) else False
-
-
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
@@ -213,7 +206,7 @@ def _principal_matches(field: Any, who: Principal) -> bool | None:
             elif kind == "AWS" and who.kind in ("account", "arn"):
                 named = principal_of(value)
                 if named.kind == "account":
-                    same = _same(named.value, who.account)
+                    same = same_account(named.value, who.account)
                 else:
                     same = True if named.value == who.value else None if "{" in named.value else False
                 if same:

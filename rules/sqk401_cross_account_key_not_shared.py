@@ -57,8 +57,9 @@ Metadata `sqs-kms-lint: {ignore: [SQK401]}` in CloudFormation.
 
 from collections.abc import Iterator
 
+from sqs_kms_lint.arns import same_account
 from sqs_kms_lint.engine import Context, Finding, rule
-from sqs_kms_lint.lookup import queue_key_lookups, same_account
+from sqs_kms_lint.lookup import queue_key_lookups
 from sqs_kms_lint.model import Unit
 from sqs_kms_lint.policy import (
     DECRYPT,
