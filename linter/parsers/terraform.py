@@ -44,7 +44,7 @@ from ..model import (
 from .hcl_prefilter import blank_unread_blocks
 from .located import DecodeError, decode_json, key_of, span_of
 from .policies import build_policy
-from .scalars import json_in_string, to_bool, to_int
+from .scalars import dead_letter_target, json_in_string, to_bool, to_int
 from .sqs_module import is_sqs_module, module_queues
 
 _MAX_OPTIONS = 32
@@ -831,10 +831,7 @@ class ModuleBuilder:
         policy = self.value(block, "redrive_policy", json=True)
         if policy is None:
             return None
-        content = json_content(policy.single)
-        if isinstance(content, dict) and "deadLetterTargetArn" in content:
-            return Value.from_options([content["deadLetterTargetArn"]], policy.span)
-        return Value.unknown(policy.span)
+        return dead_letter_target(json_content(policy.single), policy.span)
 
     def key(self, address: str, block: Block) -> Key:
         key = Key(

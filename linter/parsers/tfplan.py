@@ -15,7 +15,7 @@ from typing import Any
 from ..model import THIS_ACCOUNT, THIS_REGION, Alias, Key, Queue, ResourceRef, Span, Unit, Value
 from .located import key_span, span_of
 from .policies import build_policy
-from .scalars import json_in_string, to_bool, to_int
+from .scalars import dead_letter_target, to_bool, to_int
 from .terraform import REFERENCE_ATTRIBUTES, RESOURCE_KINDS
 
 
@@ -102,13 +102,7 @@ class PlanReader:
             )
             redrive = value("redrive_policy")
             if redrive is not None:
-                content = (
-                    json_in_string(redrive.single) if isinstance(redrive.single, str) else redrive.single
-                )
-                target = content.get("deadLetterTargetArn") if isinstance(content, dict) else None
-                queue.redrive_target = (
-                    Value.of(target, redrive.span) if target is not None else Value.unknown(redrive.span)
-                )
+                queue.redrive_target = dead_letter_target(redrive.single, redrive.span)
             self.unit.queues.append(queue)
         elif kind == "key":
             key = Key(
