@@ -9,17 +9,17 @@ policy has AWS's default policy, which has no such grant, so the rule fires; the
 then lands on the key resource, otherwise on `KeyPolicy` / `policy`.
 
 ## Why is this bad?
-This rule enforces the layout that the project's source document prescribes, not an AWS
-requirement. AWS does not need a grant to `sqs.amazonaws.com` for
-producers and consumers: SQS calls KMS with their credentials, so they need
-`kms:GenerateDataKey` / `kms:Decrypt` either in the key policy or in their own IAM
-policies, and in the second case the key policy only has to enable IAM, as the default
-policy does. What the grant gives you is one visible place in the key policy that says
-"this key is for SQS". AWS services that send to the queue (SNS, EventBridge, S3) need a
-grant to their own service principal; that is SQK203, not this rule.
+Off by default, because AWS does not require this grant. SQS calls KMS with the credentials
+of the producer or consumer, so they need `kms:GenerateDataKey` / `kms:Decrypt` either in the
+key policy or in their own IAM policies; in the second case the key policy only has to enable
+IAM (account root `kms:*`), as AWS's default policy does. On real public repositories every
+default-on finding of this rule was on such a key, which works: noise. A key nobody can use is
+SQK201's; an AWS service (SNS, EventBridge, S3) that sends to the queue needs a grant to its own
+service principal, and that is SQK203.
 
-If your team grants producers and consumers directly, switch this rule off
-(`rules: {SQK202: off}`). If you add the grant, scope it (see SQK205).
+Turn it on when your house style wants one visible statement in each queue key's policy that
+says "this key is for SQS" (some audit checklists ask for it, and the project's source
+document prescribes it): `rules: {SQK202: warning}`. If you add the grant, scope it (SQK205).
 
 ## Example
 ```yaml
@@ -42,8 +42,8 @@ Queue:
 ```
 
 ## Options
-None. Switch it off with `rules: {SQK202: off}` in `.sqs-kms-lint.yaml`, or change its
-severity with `rules: {SQK202: {severity: note}}`. Suppress one finding with
+None. Off by default: turn it on with `rules: {SQK202: warning}` (or `error`, `note`) in
+`.sqs-kms-lint.yaml`. Suppress one finding with
 `# sqs-kms-lint: ignore SQK202 -- reason` on its line or the line above, or with the resource
 Metadata `sqs-kms-lint: {ignore: [SQK202]}` in CloudFormation.
 
@@ -68,7 +68,7 @@ FIX = (
 )
 
 
-@rule("SQK202", "key-policy-missing-sqs-grant", "warning")
+@rule("SQK202", "key-policy-missing-sqs-grant", "warning", opt_in=True)
 def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for key, queues in keys_in_use(unit):
         document, where = key_policy(key)

@@ -246,3 +246,81 @@ data "aws_iam_policy_document" "key" {
     )
     evaluator = Evaluator(module, {}, None)
     assert evaluator.options(_expression("data.aws_iam_policy_document.key.json")) is None
+
+
+DECIDING = """\
+variable "key" { default = null }
+variable "sse" { default = false }
+variable "a" { default = null }
+variable "b" { default = null }
+variable "create" { default = true }
+variable "create_dlq" { default = false }
+variable "names" { default = ["a", "b"] }
+variable "settings" { default = { period = 60 } }
+variable "unknown" {}
+resource "aws_kms_key" "made" {
+  count = var.create && var.create_dlq ? 1 : 0
+}
+resource "aws_kms_key" "always" {}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a known condition picks its branch; only an unknown one keeps both (issue 7, class 5)
+        ("var.key != null ? null : var.sse", [False]),
+        ("var.key == null ? var.sse : null", [False]),
+        ("var.unknown == null ? 1 : 2", [1, 2]),
+        ("!var.create", [False]),
+        ("var.create && var.create_dlq", [False]),
+        ("var.create || var.unknown", [True]),
+        ("var.create_dlq && var.unknown", [False]),
+        ("var.create && var.unknown", None),
+        ('"true" ? 1 : 2', [1]),
+        ("1 == 1.0", [True]),
+        ('1 == "1"', [False]),
+        ("true == 1", [False]),
+        ("[1, 2] == [1, 2]", [True]),
+        ("aws_kms_key.always.arn == null", None),
+        ("5 > 3", [True]),
+        ("7 % 4", [3]),
+        # null and errors as Terraform has them
+        ("coalesce(var.a, var.b, 300)", [300]),
+        ("try(coalesce(var.a, var.b), null)", [None]),
+        ('try(coalesce(var.a, "x"), null)', ["x"]),
+        ("try(var.settings.period, 300)", [60]),
+        ("try(var.key.period, 300)", [300]),
+        ("try(var.unknown.period, 300)", None),
+        ("try(aws_kms_key.made[0].arn, null)", [None]),
+        ("try(aws_kms_key.always.arn, null)", [ResourceRef("key", "aws_kms_key.always", "arn")]),
+        ("can(coalesce(var.a, var.b))", [False]),
+        ("can(var.settings.period)", [True]),
+        ('lookup(var.settings, "period", 300)', [60]),
+        ('lookup(var.settings, "missing", 300)', [300]),
+        ('try(lookup(var.settings, "missing"), 1)', [1]),
+        ('contains(var.names, "b")', [True]),
+        ('contains(var.names, "c")', [False]),
+        ("length(var.names)", [2]),
+        ("length(var.names) > 0 ? 1 : 0", [1]),
+        ("var.create ? 1 : 0", [1]),
+        ("one([])", [None]),
+        ("coalesce(var.a, var.b)", None),  # an error at the top is simply not knowable here
+    ],
+)
+def test_terraform_decides_what_it_can(text: str, expected) -> None:
+    evaluator = Evaluator(parse_hcl(DECIDING, "main.tf"), {}, None)
+    assert evaluator.options(_expression(text)) == expected
+
+
+def test_resources_counted_away_do_not_exist(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("main.tf").write_text(
+        DECIDING
+        + 'resource "aws_sqs_queue" "dlq" {\n  count = var.create && var.create_dlq ? 1 : 0\n'
+        + "  content_based_deduplication = true\n}\n"
+        + 'resource "aws_sqs_queue" "q" {\n  count = var.create ? 1 : 0\n}\n'
+    )
+    (unit,) = build_units(collect(["."]))
+    assert [q.name for q in unit.queues] == ["aws_sqs_queue.q"]
+    assert [k.name for k in unit.keys] == ["aws_kms_key.always"]

@@ -1,23 +1,45 @@
-"""The registry module `terraform-aws-modules/sqs/aws` (v4 and later) as the queues it creates.
+"""The registry module `terraform-aws-modules/sqs/aws` as the queues it creates, version by version.
 
-We do not download modules; this mirrors the module's documented behaviour for the inputs that matter to
-the rules, so a call to it is linted like the `aws_sqs_queue` resources it would create:
-- a `kms_master_key_id` that is passed wins: the module then leaves `sqs_managed_sse_enabled` unset
-  (since 4.0.1); without a key, `sqs_managed_sse_enabled` applies and defaults to true;
-- `name` gets its `.fifo` suffix from the module when `fifo_queue` is true (`use_name_prefix` makes the
-  name generated);
-- `create_dlq = true` adds a dead-letter queue of the same type, named `dlq_name` or `NAME-dlq`, whose
-  `dlq_*` settings fall back to the queue's own, and redrives the queue to it;
-- `create = false` creates nothing.
+We do not download modules; this mirrors what each release of the module sends to `aws_sqs_queue` for
+the inputs that matter to the rules, so a call to it is linted like the resources it would create.
+Which release a call gets is what Terraform would pick: the newest release that matches the `version`
+constraint (`~> 3.0` is >= 3.0, < 4.0; `>= 2.0` alone is the latest), the tag of a git `?ref=vX.Y.Z`,
+or the latest when neither is given. A constraint we cannot read, a one-part `~> N` (whose meaning
+differs between version libraries), a release that does not exist, and 0.x/1.x (Terraform 0.11 code
+whose `count` arithmetic on booleans depends on the Terraform version) make the call silent.
+
+Sources: the module's tags (github.com/terraform-aws-modules/terraform-aws-sqs), `main.tf` and
+`variables.tf` of each tag, and CHANGELOG.md.
+- 2.0.0-3.1.0 (`v2.0.0:main.tf` .. `v3.1.0:main.tf`): `name`, `name_prefix`, `fifo_queue`,
+  `content_based_deduplication`, `kms_master_key_id` (default null), `kms_data_key_reuse_period_seconds`
+  and `redrive_policy` (a JSON string, default "") go to the queue as they are. No `.fifo` is added to
+  the name, no `sqs_managed_sse_enabled` is sent (so a new queue gets AWS's default, SSE-SQS), no DLQ.
+- 3.2.0 (`v3.2.0:main.tf`): adds `deduplication_scope` and `fifo_throughput_limit`, passed as they are.
+- 3.4.0 (`v3.4.0:main.tf`, `variables.tf`): adds `sqs_managed_sse_enabled`, default false, sent always,
+  and drops the key when it is true (`kms_master_key_id = var.sqs_managed_sse_enabled ? null : ...`):
+  a call without a key creates an unencrypted queue.
+- 3.4.1-3.5.0 (`v3.4.1:main.tf`, CHANGELOG "Add conditional null for sqs_managed_sse_enabled"):
+  `sqs_managed_sse_enabled` is sent only when true (`... ? var.sqs_managed_sse_enabled : null`), and
+  still drops the key when true.
+- 4.0.0 and later (`v4.0.0:main.tf`, `v4.0.1:main.tf`): a `kms_master_key_id` that is passed wins: the
+  module then leaves `sqs_managed_sse_enabled` unset (on the DLQ since 4.0.1); without a key,
+  `sqs_managed_sse_enabled` applies and defaults to true; `name` gets its `.fifo` suffix from the module
+  when `fifo_queue` is true (`use_name_prefix` makes the name generated); `create_dlq = true` adds a
+  dead-letter queue of the same type, named `dlq_name` or `NAME-dlq`, whose `dlq_*` settings fall back
+  to the queue's own, and redrives the queue to it.
+In every release `create = false` creates nothing. Only what the call writes is the author's intent:
+a module default that AWS ignores (the 300 s reuse period of 2.x/3.x) is not modelled, and an input a
+release does not have (Terraform rejects the call) is not read.
 A value the call does not make certain (a variable without default, a module output) stays unknown.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..model import ABSENT, THIS_ACCOUNT, THIS_REGION, Queue, ResourceRef, Value
+from ..model import ABSENT, THIS_ACCOUNT, THIS_REGION, UNKNOWN, Queue, ResourceRef, Value
 from .scalars import to_bool, to_int
 
 if TYPE_CHECKING:
@@ -25,27 +47,183 @@ if TYPE_CHECKING:
 
 _SOURCE = re.compile(
     r"^(?:registry\.terraform\.io/)?terraform-aws-modules/sqs/aws$"
-    r"|^(?:git::)?(?:https://|git@)github\.com[/:]terraform-aws-modules/terraform-aws-sqs(?:\.git)?(?:\?ref=v?(?P<ref>[\d.]+))?$"
+    r"|^(?:git::)?(?:https://|ssh://git@|git@)?github\.com[/:]terraform-aws-modules/terraform-aws-sqs"
+    r"(?:\.git)?(?:\?ref=(?P<ref>[^&]+))?$"
 )
+
+Version = tuple[int, int, int]
+
+# The module's releases (its git tags); a version above the last is a release made since, read as 4.x+.
+RELEASES: tuple[Version, ...] = (
+    (0, 0, 1), (0, 0, 2), (1, 0, 0), (1, 1, 0), (1, 2, 0), (1, 2, 1), (2, 0, 0), (2, 1, 0),
+    (3, 0, 0), (3, 1, 0), (3, 2, 0), (3, 2, 1), (3, 3, 0), (3, 4, 0), (3, 4, 1), (3, 4, 2), (3, 5, 0),
+    (4, 0, 0), (4, 0, 1), (4, 0, 2), (4, 1, 0), (4, 1, 1), (4, 2, 0), (4, 2, 1), (4, 3, 0), (4, 3, 1),
+    (5, 0, 0), (5, 0, 1), (5, 1, 0), (5, 2, 0), (5, 2, 1),
+)  # fmt: skip
+_LATEST: Version = (10**9, 0, 0)  # stands for "a release newer than those listed"
+_CONDITION = re.compile(r"^\s*(=|!=|>=|<=|>|<|~>)?\s*v?(\d+(?:\.\d+){0,2})\s*$")
+_REF = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
+
+
+@dataclass(frozen=True)
+class Release:
+    """What one range of releases before 4.0 sends to `aws_sqs_queue`."""
+
+    fifo_limits: bool  # the deduplication_scope and fifo_throughput_limit inputs exist (3.2.0+)
+    sse: str  # sqs_managed_sse_enabled: "none" (no such input), "always" (3.4.0), "when-true" (3.4.1+)
+
+
+V2 = Release(fifo_limits=False, sse="none")  # 2.0.0-3.1.0
+V3_2 = Release(fifo_limits=True, sse="none")  # 3.2.0-3.3.0
+V3_4_0 = Release(fifo_limits=True, sse="always")  # 3.4.0
+V3_4_1 = Release(fifo_limits=True, sse="when-true")  # 3.4.1-3.5.0
+V4 = "4.x"  # 4.0.0 and later
+
+
+def newest_matching(constraint: str) -> Version | None:
+    """The newest release a Terraform version constraint selects (`_LATEST` when it has no upper
+    bound), or None when the constraint is not one we can read or matches no release."""
+    conditions = []
+    for part in constraint.split(","):
+        match = _CONDITION.match(part)
+        if match is None:
+            return None
+        operator, digits = match.group(1) or "=", tuple(int(d) for d in match.group(2).split("."))
+        if operator == "~>" and len(digits) == 1:
+            return None
+        conditions.append((operator, digits))
+    candidates = {*RELEASES, _LATEST, *(_padded(d) for _, d in conditions)}
+    matching = [v for v in candidates if all(_satisfies(v, op, d) for op, d in conditions)]
+    return max(matching, default=None)
+
+
+def _padded(digits: tuple[int, ...]) -> Version:
+    padded = (*digits, 0, 0, 0)
+    return padded[0], padded[1], padded[2]
+
+
+def _satisfies(version: Version, operator: str, digits: tuple[int, ...]) -> bool:
+    bound = _padded(digits)
+    if operator == "~>":  # only the rightmost component given may grow
+        return version >= bound and version[: len(digits) - 1] == bound[: len(digits) - 1]
+    return {
+        "=": version == bound,
+        "!=": version != bound,
+        ">": version > bound,
+        ">=": version >= bound,
+        "<": version < bound,
+        "<=": version <= bound,
+    }[operator]
+
+
+def release_of(version: Version | None) -> Release | str | None:
+    """The behaviour of a release: a `Release` before 4.0, `V4` from 4.0 on, None when not read."""
+    if version is None:
+        return None
+    if version > RELEASES[-1]:
+        return V4
+    if version not in RELEASES or version < (2, 0, 0):
+        return None
+    if version >= (4, 0, 0):
+        return V4
+    if version >= (3, 4, 1):
+        return V3_4_1
+    if version == (3, 4, 0):
+        return V3_4_0
+    return V3_2 if version >= (3, 2, 0) else V2
+
+
+def selected_release(source: Any, version: Any) -> Release | str | None:
+    """The release Terraform would install for a call with this source and version (None: not the
+    registry SQS module, or a version we do not read)."""
+    if not isinstance(source, str):
+        return None
+    match = _SOURCE.match(source.strip())
+    if not match:
+        return None
+    ref = match.group("ref")
+    if ref is not None:
+        exact = _REF.match(ref)  # a tag: exactly that release
+        return release_of((int(exact[1]), int(exact[2]), int(exact[3]))) if exact else None
+    if version is None:
+        return V4  # no version given: the latest, which is 4.x or later
+    if not isinstance(version, str):
+        return None
+    return release_of(newest_matching(version))
 
 
 def is_sqs_module(source: Any, version: Any) -> bool:
-    """The call is to the registry SQS module at a version whose behaviour we mirror (4.x and later)."""
-    if not isinstance(source, str):
-        return False
-    match = _SOURCE.match(source.strip())
-    if not match:
-        return False
-    pinned = match.group("ref") or (version if isinstance(version, str) else None)
-    if pinned is None:
-        return version is None  # no version given: the latest, which is 4.x or later
-    if pinned.strip().startswith(">"):
-        return True  # a lower bound only: Terraform takes the latest
-    major = re.search(r"\d+", pinned)
-    return major is not None and int(major.group()) >= 4
+    """The call is to the registry SQS module at a version whose behaviour we mirror (2.x and later)."""
+    return selected_release(source, version) is not None
 
 
 def module_queues(builder: ModuleBuilder, block: Block, prefix: str) -> list[Queue]:
+    version = block.attributes.get("version")
+    release = selected_release(
+        builder.evaluator.one(block.attributes["source"].expression),
+        builder.evaluator.one(version.expression) if version is not None else None,
+    )
+    if isinstance(release, Release):
+        return _release_queues(builder, block, prefix, release)
+    if release is None:
+        return []
+    return _v4_queues(builder, block, prefix)
+
+
+def _release_queues(builder: ModuleBuilder, block: Block, prefix: str, release: Release) -> list[Queue]:
+    """The one queue a release before 4.0 creates (those releases have no DLQ of their own)."""
+    header = block.span
+
+    def argument(name: str, convert: Any = None) -> Value | None:
+        return builder.value(block, name, convert)
+
+    create = argument("create", to_bool)
+    if create is not None and create.every(lambda o: o is False):
+        return []
+    key = argument("kms_master_key_id")
+    sse: Value | None = None
+    if release.sse != "none":
+        # `= null` passes no value: the variable's default, false
+        chosen = argument("sqs_managed_sse_enabled", to_bool) or Value.of(False, header)
+        chosen = Value(tuple(False if o is ABSENT else o for o in chosen.options), chosen.span)
+        key = _unless_sse(chosen, key)
+        if release.sse == "always":
+            sse = chosen
+        else:  # `var.sqs_managed_sse_enabled ? var.sqs_managed_sse_enabled : null`
+            sent = Value(tuple(ABSENT if o is False else o for o in chosen.options), chosen.span)
+            sse = None if sent.every(lambda o: o is ABSENT) else sent
+    queue = Queue(
+        f"{prefix}module.{block.labels[0]}.aws_sqs_queue.this",
+        header,
+        queue_name=None if argument("name_prefix") is not None else argument("name"),
+        account=THIS_ACCOUNT,
+        region=THIS_REGION,
+        fifo=argument("fifo_queue", to_bool),
+        content_based_deduplication=argument("content_based_deduplication", to_bool),
+        deduplication_scope=argument("deduplication_scope") if release.fifo_limits else None,
+        fifo_throughput_limit=argument("fifo_throughput_limit") if release.fifo_limits else None,
+        kms_key=key,
+        sqs_managed_sse=sse,
+        reuse_period=argument("kms_data_key_reuse_period_seconds", to_int),
+    )
+    redrive = builder.value(block, "redrive_policy", json=True)
+    if redrive is not None and not redrive.every(lambda o: o == "" or o is ABSENT):
+        queue.redrive_target = builder.redrive_target(block)  # the JSON string input, as on the resource
+    return [queue]
+
+
+def _unless_sse(sse: Value, key: Value | None) -> Value | None:
+    """`kms_master_key_id = var.sqs_managed_sse_enabled ? null : var.kms_master_key_id`."""
+    if key is None or sse.every(lambda o: o is False):
+        return key
+    if sse.every(lambda o: o is True):
+        return None
+    if sse.known:  # some branches drop the key
+        return Value((*key.options, ABSENT), key.span)
+    return Value((UNKNOWN,), key.span)
+
+
+def _v4_queues(builder: ModuleBuilder, block: Block, prefix: str) -> list[Queue]:
     header = block.span
 
     def argument(name: str, convert: Any = None) -> Value | None:

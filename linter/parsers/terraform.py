@@ -137,10 +137,37 @@ def parse_hcl(text: str, file: str) -> list[Block]:
     return parse_body(blank_unread_blocks(text, READ_RESOURCE_TYPES) or text, file).blocks
 
 
+_HEREDOC_OPENER = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)[ \t]*\r?$")
+
+
+def close_heredocs_as_terraform(text: str) -> str:
+    """Terraform ends a heredoc at a line holding its marker with spaces around it (`POLICY  `);
+    python-hcl2 wants nothing after the marker, and would run on and swallow the resources that follow.
+    Trailing blanks on opener and closer lines are dropped: no line or column before them moves."""
+    if "<<" not in text:
+        return text
+    lines = text.split("\n")
+    marker: str | None = None
+    for number, line in enumerate(lines):
+        if marker is None:
+            opened = _HEREDOC_OPENER.search(line)
+            if opened:
+                marker = opened.group(1)
+                lines[number] = (
+                    line[: opened.start()]
+                    + opened.group(0).rstrip(" \t\r")
+                    + ("\r" if line.endswith("\r") else "")
+                )
+        elif line.strip(" \t\r") == marker:
+            lines[number] = line.rstrip(" \t\r") + ("\r" if line.endswith("\r") else "")
+            marker = None
+    return "\n".join(lines)
+
+
 def parse_body(text: str, file: str) -> Block:
     """One HCL file's top-level attributes and blocks (tfvars files have only attributes)."""
     try:
-        tree = parses_to_tree(text)
+        tree = parses_to_tree(close_heredocs_as_terraform(text))
     except UnexpectedInput as error:
         token = getattr(error, "token", None) or getattr(error, "char", None)
         shown = repr(str(token).strip()[:30]) if token is not None and str(token).strip() else "end of line"
@@ -239,6 +266,17 @@ class Evaluator:
         return options[0] if options is not None and len(options) == 1 else UNKNOWN
 
     def options(self, tree: Any, depth: int = 0) -> list[Any] | None:
+        """The contents `tree` may take, or None when not knowable offline. An expression Terraform would
+        reject (coalesce of nothing, a missing map key, an index past the end) raises TerraformError
+        inside, so that `try`/`can` can see it; at the top it is unknown."""
+        if depth:
+            return self._options(tree, depth)
+        try:
+            return self._options(tree, depth)
+        except TerraformError:
+            return None
+
+    def _options(self, tree: Any, depth: int) -> list[Any] | None:
         if depth > _MAX_DEPTH or not isinstance(tree, Tree):
             return None
         kind = tree.data
@@ -265,23 +303,31 @@ class Evaluator:
         if kind == "function_call":
             return self._call(parts, depth)
         if kind == "conditional":
-            if len(parts) != 3:
-                return None
-            first, second = self.options(parts[1], depth + 1), self.options(parts[2], depth + 1)
-            if first is None or second is None:
-                return None
-            merged = first + [o for o in second if o not in first]
-            return merged if len(merged) <= _MAX_OPTIONS else None
+            return self._conditional(parts, depth) if len(parts) == 3 else None
         if kind == "binary_op":
-            return self._arithmetic(parts, depth)
+            return self._binary(parts, depth)
         if kind == "unary_op":
-            operand = self.one(parts[0], depth + 1) if parts else UNKNOWN
-            operator = str(tree.children[0])
-            if operator == "-" and isinstance(operand, (int, float)) and not isinstance(operand, bool):
-                return [-operand]
-            if operator == "!" and isinstance(operand, bool):
-                return [not operand]
+            operand = self.options(parts[0], depth + 1) if parts else None
+            return _each([operand], _negate if str(tree.children[0]) == "-" else _not)
         return None  # for expressions, splats, template directives, ...
+
+    def _conditional(self, parts: list[Tree], depth: int) -> list[Any] | None:
+        """`c ? a : b`: the branch a known condition picks (the other is not evaluated, as in Terraform);
+        both when the condition is unknown."""
+        taken = []
+        for condition in self.options(parts[0], depth + 1) or [UNKNOWN]:
+            decided = _as_bool(condition)
+            if decided is None:
+                taken = [1, 2]
+                break
+            taken.append(1 if decided else 2)
+        results: list[Any] = []
+        for branch in sorted(set(taken)):
+            options = self.options(parts[branch], depth + 1)
+            if options is None:
+                return None
+            results.extend(o for o in options if not any(_same(o, r) for r in results))
+        return results if len(results) <= _MAX_OPTIONS else None
 
     def _policy_document(self, block: Block, depth: int) -> dict | None:
         """`data "aws_iam_policy_document"` as the IAM JSON it renders (None when it merges other documents)."""
@@ -456,9 +502,14 @@ class Evaluator:
                 self._active.add(name)
                 try:
                     self._local_values[name] = self.options(self.locals[name].expression, depth + 1)
+                except TerraformError:
+                    self._local_values[name] = _FAILED
                 finally:
                     self._active.discard(name)
-            return _walk(self._local_values[name], path[2:])
+            found = self._local_values[name]
+            if found is _FAILED:
+                raise TerraformError(f"local.{name} fails")
+            return _walk(found, path[2:])
         if root == "data" and len(path) >= 4:
             if path[1] == "aws_caller_identity" and path[3] == "account_id":
                 return [self.account]
@@ -493,6 +544,14 @@ class Evaluator:
         block = self.resources.get(address)
         if block is None:
             return None if self.incomplete else [ResourceRef(None, self.prefix + address, attribute)]
+        if address not in self._active:
+            self._active.add(address)
+            try:
+                absent = self.never_created(block)
+            finally:
+                self._active.discard(address)
+            if absent:  # `count = 0`: `aws_kms_key.this[0].arn` is an error (try() falls back)
+                raise TerraformError(f"{address} has no instances")
         if (
             attribute == "name"
             and kind in ("alias", "queue")
@@ -508,66 +567,366 @@ class Evaluator:
                 return [name]
         return [ResourceRef(kind, self.prefix + address, attribute)]
 
+    def never_created(self, block: Block) -> bool:
+        """`count = 0` or an empty `for_each`: the resource is not there at all."""
+        if "count" in block.attributes:
+            count = self.one(block.attributes["count"].expression)
+            return count == 0 and not isinstance(count, bool)
+        if "for_each" in block.attributes:
+            each = self.one(block.attributes["for_each"].expression)
+            return isinstance(each, (dict, list)) and not each
+        return False
+
     def _call(self, parts: list[Tree], depth: int) -> list[Any] | None:
         name = _name(parts[0]) if parts else ""
         arguments_tree = next((p for p in parts[1:] if p.data == "arguments"), None)
         arguments = _trees(arguments_tree) if arguments_tree is not None else []
-        values = [self.one(a, depth + 1) for a in arguments]
-        if name == "jsonencode" and len(values) == 1:
+        if name == "try":  # the first argument that evaluates without an error
+            for argument in arguments:
+                try:
+                    return self.options(argument, depth + 1)
+                except TerraformError:
+                    continue
+            raise TerraformError("no argument of try() evaluates")
+        if name == "can":
+            try:
+                found = self.options(arguments[0], depth + 1) if len(arguments) == 1 else None
+            except TerraformError:
+                return [False]
+            return None if found is None or any(_unknown(o) for o in found) else [True]
+        if name == "jsonencode" and len(arguments) == 1:
             # The structure itself, not its text: readers of policies and redrive policies take both.
-            return None if values[0] is UNKNOWN else [values[0]]
-        if any(v is UNKNOWN for v in values):
+            value = self.one(arguments[0], depth + 1)
+            return None if value is UNKNOWN else [value]
+        function = _FUNCTIONS.get(name)
+        if function is None:
             return None
-        simple = {
-            "lower": lambda s: s.lower(),
-            "upper": lambda s: s.upper(),
-            "trimspace": lambda s: s.strip(),
-            "tostring": lambda s: s if isinstance(s, str) else str(s) if _text(s) else UNKNOWN,
-            "tonumber": lambda s: to_int(s),
-            "tobool": lambda s: to_bool(s),
-            "jsondecode": lambda s: json_in_string(s),
-        }
-        try:
-            if name in simple and len(values) == 1:
-                result = simple[name](values[0])
-                return None if result is UNKNOWN else [result]
-            if name == "join" and len(values) == 2 and isinstance(values[1], list):
-                return (
-                    [str(values[0]).join(str(v) for v in values[1])] if all(map(_text, values[1])) else None
-                )
-            if name == "format" and values and isinstance(values[0], str):
-                return [_format(values[0], values[1:])] if all(map(_text, values[1:])) else None
-            if name == "coalesce":
-                return next(([v] for v in values if v not in (None, "")), None)
-            if name == "concat" and all(isinstance(v, list) for v in values):
-                return [[item for v in values for item in v]]
-            if name == "merge" and all(isinstance(v, dict) for v in values):
-                merged: dict = {}
-                for v in values:
-                    merged.update(v)
-                return [merged]
-        except (TypeError, ValueError, IndexError, AttributeError, StopIteration):
-            return None
-        return None
+        return _each([self.options(a, depth + 1) for a in arguments], function)
 
-    def _arithmetic(self, parts: list[Tree], depth: int) -> list[Any] | None:
+    def _binary(self, parts: list[Tree], depth: int) -> list[Any] | None:
         if len(parts) != 2 or parts[1].data != "binary_term":
             return None
         term = _trees(parts[1])
         operator = str(next(c for c in term[0].children if isinstance(c, Token))) if term else ""
-        left, right = self.one(parts[0], depth + 1), self.one(term[-1], depth + 1)
-        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
-        if not numbers:
+        apply = _OPERATORS.get(operator)
+        if apply is None:
             return None
+        # an unknown operand stays in: `false && x` is false whatever x is
+        left, right = self.options(parts[0], depth + 1), self.options(term[-1], depth + 1)
+        return _each([left or [UNKNOWN], right or [UNKNOWN]], apply)
+
+
+class TerraformError(Exception):
+    """An expression Terraform would reject with these known values (`try` and `can` catch it)."""
+
+
+_FAILED: Any = object()  # a local whose expression fails
+
+
+def _unknown(content: Any) -> bool:
+    """A content whose value is not known offline (anywhere inside it)."""
+    if content is UNKNOWN or isinstance(content, (ResourceRef, Template)):
+        return True
+    if isinstance(content, dict):
+        return any(_unknown(v) for v in content.values())
+    if isinstance(content, list):
+        return any(_unknown(v) for v in content)
+    return False
+
+
+def _each(arguments: list[list[Any] | None], function: Callable[..., Any]) -> list[Any] | None:
+    """`function` over every combination of its arguments' options: None when an argument is unknown,
+    when the function cannot tell (UNKNOWN), or when only some combinations fail; TerraformError when
+    every combination fails."""
+    if any(a is None for a in arguments):
+        return None
+    combos = 1
+    for argument in arguments:
+        combos *= max(len(argument or []), 1)
+    if combos > _MAX_OPTIONS:
+        return None
+    results: list[Any] = []
+    failures = 0
+    for combination in itertools.product(*[a for a in arguments if a is not None]):
         try:
-            result = {"+": left + right, "-": left - right, "*": left * right}.get(operator)
-            if operator == "/" and right:
-                result = left / right
-        except TypeError:
+            result = function(*combination)
+        except TerraformError:
+            failures += 1
+            continue
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError, ZeroDivisionError):
+            return None  # a case we do not model
+        if result is UNKNOWN:
             return None
+        if not any(_same(result, r) for r in results):
+            results.append(result)
+    if failures:
+        if results:
+            return None
+        raise TerraformError("the function fails on every value")
+    return results
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Terraform's equality on known values: no number equals a bool, a string never equals a number."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, (int, float)) or isinstance(b, (int, float)):
+        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
+def _as_bool(content: Any) -> bool | None:
+    """A condition's value (Terraform converts "true"/"false"); None when unknown; null fails."""
+    if content is None:
+        raise TerraformError("a condition is null")
+    if isinstance(content, bool):
+        return content
+    if isinstance(content, str) and not isinstance(content, Template) and content in ("true", "false"):
+        return content == "true"
+    if _unknown(content):
+        return None
+    raise TerraformError("a condition is not a bool")
+
+
+def _number(content: Any) -> int | float:
+    if isinstance(content, bool) or content is None:
+        raise TerraformError("not a number")
+    if isinstance(content, (int, float)):
+        return content
+    if _unknown(content):
+        raise _Unknowable
+    converted = to_int(content)
+    if isinstance(converted, int) and not isinstance(converted, bool):
+        return converted
+    try:
+        return float(content)
+    except (TypeError, ValueError):
+        raise TerraformError("not a number") from None
+
+
+class _Unknowable(ValueError):
+    """An operand known only after apply: the result is unknown (caught as a case we do not model)."""
+
+
+def _equal(a: Any, b: Any) -> Any:
+    return UNKNOWN if _unknown(a) or _unknown(b) else _same(a, b)
+
+
+def _logic(both: Callable[[bool, bool], bool], decisive: bool) -> Callable[[Any, Any], Any]:
+    """`&&` / `||`: a known decisive operand decides even if the other is unknown (as cty does)."""
+
+    def apply(a: Any, b: Any) -> Any:
+        left, right = _as_bool(a), _as_bool(b)
+        if left is decisive or right is decisive:
+            return decisive
+        return UNKNOWN if left is None or right is None else both(left, right)
+
+    return apply
+
+
+def _arithmetic(operate: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def apply(a: Any, b: Any) -> Any:
+        result = operate(_number(a), _number(b))
         if isinstance(result, float) and result.is_integer():
             result = int(result)
-        return None if result is None else [result]
+        if isinstance(result, int) and abs(result) > 10**300:
+            return UNKNOWN  # far beyond any attribute: not worth a huge number
+        return result
+
+    return apply
+
+
+def _divide(a: Any, b: Any) -> Any:
+    if b == 0:
+        raise TerraformError("division by zero")
+    return a / b
+
+
+def _modulo(a: Any, b: Any) -> Any:
+    if b == 0:
+        raise TerraformError("modulo by zero")
+    return a % b
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "==": _equal,
+    "!=": lambda a, b: _equal(a, b) if _equal(a, b) is UNKNOWN else not _equal(a, b),
+    "&&": _logic(lambda a, b: a and b, False),
+    "||": _logic(lambda a, b: a or b, True),
+    "+": _arithmetic(lambda a, b: a + b),
+    "-": _arithmetic(lambda a, b: a - b),
+    "*": _arithmetic(lambda a, b: a * b),
+    "/": _arithmetic(_divide),
+    "%": _arithmetic(_modulo),
+    "<": _arithmetic(lambda a, b: a < b),
+    ">": _arithmetic(lambda a, b: a > b),
+    "<=": _arithmetic(lambda a, b: a <= b),
+    ">=": _arithmetic(lambda a, b: a >= b),
+}
+
+
+def _not(a: Any) -> Any:
+    decided = _as_bool(a)
+    return UNKNOWN if decided is None else not decided
+
+
+def _negate(a: Any) -> Any:
+    return -_number(a)
+
+
+def _string_function(convert: Callable[[str], Any]) -> Callable[[Any], Any]:
+    def apply(text: Any) -> Any:
+        if _unknown(text):
+            return UNKNOWN
+        if not isinstance(text, str):
+            raise TerraformError("not a string")
+        return convert(text)
+
+    return apply
+
+
+def _coalesce(*values: Any) -> Any:
+    """The first argument that is neither null nor an empty string; none is an error."""
+    for value in values:
+        if value is UNKNOWN:
+            return UNKNOWN
+        if value is not None and value != "":
+            return value
+    raise TerraformError("coalesce: no non-null, non-empty argument")
+
+
+def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    if not isinstance(mapping, dict) or not isinstance(key, str) or len(default) > 1:
+        return UNKNOWN
+    if key in mapping:
+        return mapping[key]
+    if default:
+        return default[0]
+    raise TerraformError(f"lookup: no key {key!r}")
+
+
+def _contains(collection: Any, value: Any) -> Any:
+    if not isinstance(collection, list) or _unknown(value):
+        return UNKNOWN
+    found = [_equal(item, value) for item in collection]
+    if True in found:
+        return True
+    return UNKNOWN if UNKNOWN in found else False
+
+
+def _length(collection: Any) -> Any:
+    if isinstance(collection, (list, dict)):
+        return len(collection)
+    if isinstance(collection, str) and not _unknown(collection):
+        return len(collection)
+    if collection is None:
+        raise TerraformError("length of null")
+    return UNKNOWN
+
+
+def _join(separator: Any, *lists: Any) -> Any:
+    items = [item for each in lists for item in (each if isinstance(each, list) else [UNKNOWN])]
+    if not isinstance(separator, str) or not all(map(_text, items)):
+        return UNKNOWN
+    return separator.join(str(item) for item in items)
+
+
+def _format_call(template: Any, *arguments: Any) -> Any:
+    if not isinstance(template, str) or _unknown(template) or not all(map(_text, arguments)):
+        return UNKNOWN
+    return _format(template, list(arguments))
+
+
+def _merge(*values: Any) -> Any:
+    merged: dict = {}
+    for value in values:
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            return UNKNOWN
+        merged.update(value)
+    return merged
+
+
+def _concat(*values: Any) -> Any:
+    if not all(isinstance(v, list) for v in values):
+        return UNKNOWN
+    return [item for v in values for item in v]
+
+
+def _element(collection: Any, index: Any) -> Any:
+    if not isinstance(collection, list) or not isinstance(index, int) or isinstance(index, bool):
+        return UNKNOWN
+    if not collection:
+        raise TerraformError("element of an empty list")
+    return collection[index % len(collection)]
+
+
+def _one(collection: Any) -> Any:
+    if not isinstance(collection, list):
+        return UNKNOWN
+    if len(collection) > 1:
+        raise TerraformError("one: more than one element")
+    return collection[0] if collection else None
+
+
+def _tostring(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not _unknown(value)):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return UNKNOWN
+
+
+def _tobool(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    if _unknown(value):
+        return UNKNOWN
+    raise TerraformError("not a bool")
+
+
+def _tonumber(value: Any) -> Any:
+    return value if value is None else _number(value)
+
+
+def _jsondecode(text: Any) -> Any:
+    if not isinstance(text, str) or _unknown(text):
+        return UNKNOWN
+    decoded = json_in_string(text)
+    if decoded is UNKNOWN:
+        raise TerraformError("jsondecode: not JSON")
+    return decoded
+
+
+# Terraform functions on known values (try, can and jsonencode are Evaluator._call's own).
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "lower": _string_function(str.lower),
+    "upper": _string_function(str.upper),
+    "trimspace": _string_function(str.strip),
+    "tostring": _tostring,
+    "tonumber": _tonumber,
+    "tobool": _tobool,
+    "jsondecode": _jsondecode,
+    "join": _join,
+    "format": _format_call,
+    "coalesce": _coalesce,
+    "concat": _concat,
+    "merge": _merge,
+    "lookup": _lookup,
+    "contains": _contains,
+    "length": _length,
+    "element": _element,
+    "one": _one,
+}
 
 
 def _walk(options: list[Any] | None, rest: list[Any]) -> list[Any] | None:
@@ -581,8 +940,12 @@ def _walk(options: list[Any] | None, rest: list[Any]) -> list[Any] | None:
                 option = option[step]
             elif isinstance(option, list) and isinstance(step, int) and 0 <= step < len(option):
                 option = option[step]
+            elif option is None or (
+                isinstance(option, list) and isinstance(step, int) and not _unknown(option)
+            ):
+                raise TerraformError("attribute of null, or index past the end")
             else:
-                return None
+                return None  # a key a type constraint's optional() may fill, or an unknown
         results.append(option)
     return results
 
@@ -759,14 +1122,7 @@ class ModuleBuilder:
                 self.attach(block.labels[0], block)
 
     def never_created(self, block: Block) -> bool:
-        """`count = 0` or an empty `for_each`: the resource is not there at all."""
-        if "count" in block.attributes:
-            count = self.evaluator.one(block.attributes["count"].expression)
-            return count == 0 and not isinstance(count, bool)
-        if "for_each" in block.attributes:
-            each = self.evaluator.one(block.attributes["for_each"].expression)
-            return isinstance(each, (dict, list)) and not each
-        return False
+        return self.evaluator.never_created(block)
 
     def build_resources(self) -> None:
         for child in self.children:
