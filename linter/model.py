@@ -233,6 +233,12 @@ class Sender(Resource):
     service: str = ""  # service principal, e.g. "sns.amazonaws.com"
     queue: Value | None = None
     source_arn: Value | None = None
+    # The queue is the sender's dead-letter queue (an SNS subscription's RedrivePolicy, an EventBridge
+    # target's DeadLetterConfig): the service delivers there the messages it failed to deliver.
+    dead_letter: bool = False
+
+    def delivers(self) -> str:
+        return "delivers the messages it failed to deliver to" if self.dead_letter else "delivers to"
 
 
 @dataclass

@@ -5,7 +5,11 @@ Finds AWS services that send to a queue inside the unit: an SNS subscription wit
 `sqs` (`AWS::SNS::Subscription`, `aws_sns_topic_subscription`), an EventBridge rule target
 (`AWS::Events::Rule` Targets, `aws_cloudwatch_event_target`), an S3 bucket notification
 (`QueueConfigurations`, the `queue` block of `aws_s3_bucket_notification`), or a snapshot's
-`senders`. When the queue uses a customer managed key, the key policy must give the sender's
+`senders`. Dead-letter deliveries count too: the queue named by an SNS subscription's
+`RedrivePolicy` (any protocol: SNS itself moves the messages it failed to deliver there),
+by an EventBridge target's `DeadLetterConfig` (`dead_letter_config`), and the queues of
+CDK's `Custom::S3BucketNotifications` (`NotificationConfiguration.QueueConfigurations[].QueueArn`),
+which every CDK app with S3 notifications synthesises. When the queue uses a customer managed key, the key policy must give the sender's
 service principal (`sns.amazonaws.com`, `events.amazonaws.com`, `s3.amazonaws.com`) both
 `kms:GenerateDataKey` and `kms:Decrypt`. An Allow with conditions counts unless they name a
 different source ARN or account; an explicit Deny wins. A key with no explicit policy has
@@ -89,10 +93,10 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         denied = f" (statement {deny.sid or 'without Sid'} denies it)" if deny is not None else ""
         yield ctx.report(
             key,
-            f"'{sender.name}' delivers to queue '{queue.name}' through {sender.service}, but key '{key.name}' "
+            f"'{sender.name}' {sender.delivers()} queue '{queue.name}' through {sender.service}, but key '{key.name}' "
             f"does not grant {sender.service} {' and '.join(missing)}{denied}: deliveries are dropped "
             f'silently; add an Allow for {{"Service": "{sender.service}"}} with kms:GenerateDataKey and '
             "kms:Decrypt, scoped by aws:SourceArn",
             at=where,
-            related=[(sender, f"{sender.service} sends to queue '{queue.name}' from here")],
+            related=[(sender, f"{sender.service} {sender.delivers()} queue '{queue.name}' from here")],
         )

@@ -4,7 +4,9 @@
 Reports a queue whose `KmsMasterKeyId` is the AWS managed key for SQS (`alias/aws/sqs` or
 its alias ARN `arn:aws:kms:REGION:ACCOUNT:alias/aws/sqs`) when an AWS service sends to that
 queue inside the unit: an SNS subscription with protocol `sqs`, an EventBridge rule target,
-an S3 bucket notification, or a snapshot's `senders`. The finding lands on the queue's
+an S3 bucket notification (CDK's `Custom::S3BucketNotifications` included), or a
+snapshot's `senders`; and a queue that is the dead-letter queue of an SNS subscription
+(`RedrivePolicy`) or of an EventBridge target (`DeadLetterConfig`). The finding lands on the queue's
 `KmsMasterKeyId`, with the sender as related location. The managed key's own policy is not
 judged by the other key policy rules: it is fixed.
 
@@ -15,9 +17,9 @@ the service principals of SNS, EventBridge or S3 use it. AWS's guidance is expli
 these event sources to work with an encrypted queue you must create a customer managed key
 and grant the service in its key policy. Until then every delivery fails with
 `KMS.AccessDeniedException` and the message is lost unless the sender has a dead-letter
-queue, with no error in your application. (An encrypted queue that serves as an SNS
-subscription's dead-letter queue needs a customer managed key for the same reason; this rule
-does not check dead-letter queues.)
+queue, with no error in your application. A dead-letter queue of SNS or EventBridge is
+written by the service itself, so it needs a customer managed key for the same reason: with
+the AWS managed key the failed messages it should keep are lost too.
 
 ## Example
 ```yaml
@@ -71,8 +73,8 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
             yield ctx.report(
                 queue,
                 f"queue '{queue.name}' is encrypted with the AWS managed key alias/aws/sqs, whose policy cannot "
-                f"grant {sender.service}: deliveries from '{sender.name}' fail; use a customer managed key whose "
+                f"grant {sender.service}: what '{sender.name}' {sender.delivers()} it is lost; use a customer managed key whose "
                 f"policy allows {sender.service}",
                 at=queue.kms_key,
-                related=[(sender, f"{sender.service} sends to this queue from here")],
+                related=[(sender, f"{sender.service} {sender.delivers()} this queue from here")],
             )

@@ -373,6 +373,7 @@ class _Builder:
                 "AWS::SNS::Topic",
                 "AWS::Events::Rule",
                 "AWS::S3::Bucket",
+                "Custom::S3BucketNotifications",
             ):
                 self.unit.senders.extend(self.senders(str(name), kind, span, ignores, properties))
 
@@ -392,18 +393,23 @@ class _Builder:
             sqs_managed_sse=self.value(properties, "SqsManagedSseEnabled", span, to_bool),
             reuse_period=self.value(properties, "KmsDataKeyReusePeriodSeconds", span, to_int),
         )
-        redrive = properties.get("RedrivePolicy")
-        if redrive is not None:
-            redrive_span = key_span(properties, "RedrivePolicy", self.file, span)
-            content = self.resolver.one(redrive)
-            if isinstance(content, str):
-                content = json_in_string(content)
-            if isinstance(content, dict) and "deadLetterTargetArn" in content:
-                target_span = key_span(redrive, "deadLetterTargetArn", self.file, redrive_span)
-                queue.redrive_target = Value.from_options([content["deadLetterTargetArn"]], target_span)
-            elif content is UNKNOWN:
-                queue.redrive_target = Value.unknown(redrive_span)
+        queue.redrive_target = self.dead_letter_target(properties, span)
         return queue
+
+    def dead_letter_target(self, properties: dict, span: Span) -> Value | None:
+        """The deadLetterTargetArn of a RedrivePolicy (a queue's, an SNS subscription's), given as an
+        object or as JSON text; None when there is none, unknown when it cannot be read."""
+        redrive = properties.get("RedrivePolicy")
+        if redrive is None:
+            return None
+        redrive_span = key_span(properties, "RedrivePolicy", self.file, span)
+        content = self.resolver.one(redrive)
+        if isinstance(content, str):
+            content = json_in_string(content)
+        if isinstance(content, dict) and "deadLetterTargetArn" in content:
+            target_span = key_span(redrive, "deadLetterTargetArn", self.file, redrive_span)
+            return Value.from_options([content["deadLetterTargetArn"]], target_span)
+        return Value.unknown(redrive_span) if content is UNKNOWN else None
 
     def key(self, name: str, span: Span, ignores: frozenset[str], properties: dict) -> Key:
         key = Key(
@@ -468,8 +474,8 @@ class _Builder:
         found: list[Sender] = []
         if kind == "AWS::SNS::Subscription":
             protocol = self.resolver.one(properties.get("Protocol"))
+            topic = self.value(properties, "TopicArn", span)
             if protocol == "sqs":
-                topic = self.value(properties, "TopicArn", span)
                 found.append(
                     Sender(
                         name,
@@ -480,6 +486,10 @@ class _Builder:
                         topic,
                     )
                 )
+            # SNS itself sends what it could not deliver (by any protocol) to the dead-letter queue
+            dead_letter = self.dead_letter_target(properties, span)
+            if dead_letter is not None:
+                found.append(Sender(name, span, ignores, "sns.amazonaws.com", dead_letter, topic, True))
         elif kind == "AWS::SNS::Topic":  # subscriptions written inline on the topic
             subscriptions = properties.get("Subscription")
             topic = Value.of(ResourceRef("topic", name, "arn"), span)
@@ -492,31 +502,46 @@ class _Builder:
                     found.append(Sender(name, span, ignores, "sns.amazonaws.com", endpoint, topic))
         elif kind == "AWS::Events::Rule":
             targets = properties.get("Targets")
+            rule_arn = Value.of(ResourceRef("rule", name, "arn"), span)
             for target in targets if isinstance(targets, list) else []:
-                if isinstance(target, dict) and "Arn" in target:
-                    arn = self.value(target, "Arn", span)
-                    if arn is not None and arn.some(_is_queue_target):
-                        found.append(
-                            Sender(
-                                name,
-                                span,
-                                ignores,
-                                "events.amazonaws.com",
-                                arn,
-                                Value.of(ResourceRef("rule", name, "arn"), span),
-                            )
-                        )
-        elif kind == "AWS::S3::Bucket":
+                if not isinstance(target, dict):
+                    continue
+                arn = self.value(target, "Arn", span)
+                if arn is not None and arn.some(_is_queue_target):
+                    found.append(Sender(name, span, ignores, "events.amazonaws.com", arn, rule_arn))
+                config = target.get("DeadLetterConfig")
+                dead_letter = self.value(config, "Arn", span) if isinstance(config, dict) else None
+                if dead_letter is not None:
+                    found.append(
+                        Sender(name, span, ignores, "events.amazonaws.com", dead_letter, rule_arn, True)
+                    )
+        elif kind in ("AWS::S3::Bucket", "Custom::S3BucketNotifications"):
+            # CDK writes a bucket's notifications as a custom resource with the S3 API's own shape
             notifications = properties.get("NotificationConfiguration")
             configurations = (
                 notifications.get("QueueConfigurations") if isinstance(notifications, dict) else None
             )
+            queue_field = "Queue" if kind == "AWS::S3::Bucket" else "QueueArn"
+            bucket = (
+                Value.of(ResourceRef("bucket", name, "arn"), span)
+                if kind == "AWS::S3::Bucket"
+                else self.bucket_arn(properties.get("BucketName"), span)
+            )
             for configuration in configurations if isinstance(configurations, list) else []:
-                if isinstance(configuration, dict) and "Queue" in configuration:
-                    bucket = Value.of(ResourceRef("bucket", name, "arn"), span)
-                    queue = self.value(configuration, "Queue", span)
+                if isinstance(configuration, dict) and queue_field in configuration:
+                    queue = self.value(configuration, queue_field, span)
                     found.append(Sender(name, span, ignores, "s3.amazonaws.com", queue, bucket))
         return found
+
+    def bucket_arn(self, node: Any, span: Span) -> Value:
+        """The ARN of the bucket a custom resource names: `{Ref: Bucket}` of the template, or a name."""
+        reference = node.get("Ref") if isinstance(node, dict) and len(node) == 1 else None
+        if isinstance(reference, str) and reference in self.resolver.resources:
+            return Value.of(ResourceRef("bucket", reference, "arn"), span)
+        name = self.resolver.one(node)
+        if isinstance(name, str) and name:
+            return Value.of(name if name.startswith("arn:") else f"arn:aws:s3:::{name}", span)
+        return Value.unknown(span)
 
 
 def _is_queue_target(content: Any) -> bool:

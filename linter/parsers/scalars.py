@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from ..model import UNKNOWN, Span, Value
+from ..model import ABSENT, UNKNOWN, Span, Value
 
 
 def to_bool(content: Any) -> Any:
@@ -40,3 +40,15 @@ def dead_letter_target(redrive: Any, span: Span) -> Value:
     if isinstance(content, dict) and "deadLetterTargetArn" in content:
         return Value.from_options([content["deadLetterTargetArn"]], span)
     return Value.unknown(span)
+
+
+def sent_bool(content: Any) -> Any:
+    """The AWS provider sends a boolean queue attribute on create only when it is true (false is AWS's
+    default anyway): a false written in Terraform reaches AWS as nothing."""
+    content = to_bool(content)
+    return ABSENT if content is False else content
+
+
+def sent_string(content: Any) -> Any:
+    """The AWS provider sends a string queue attribute only when it is not empty."""
+    return ABSENT if content == "" else content

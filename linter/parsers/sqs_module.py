@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import ABSENT, THIS_ACCOUNT, THIS_REGION, UNKNOWN, Queue, ResourceRef, Value
-from .scalars import to_bool, to_int
+from .scalars import sent_bool, sent_string, to_bool, to_int
 
 if TYPE_CHECKING:
     from .terraform import Block, ModuleBuilder
@@ -199,9 +199,9 @@ def _release_queues(builder: ModuleBuilder, block: Block, prefix: str, release: 
         account=THIS_ACCOUNT,
         region=THIS_REGION,
         fifo=argument("fifo_queue", to_bool),
-        content_based_deduplication=argument("content_based_deduplication", to_bool),
-        deduplication_scope=argument("deduplication_scope") if release.fifo_limits else None,
-        fifo_throughput_limit=argument("fifo_throughput_limit") if release.fifo_limits else None,
+        content_based_deduplication=argument("content_based_deduplication", sent_bool),
+        deduplication_scope=argument("deduplication_scope", sent_string) if release.fifo_limits else None,
+        fifo_throughput_limit=argument("fifo_throughput_limit", sent_string) if release.fifo_limits else None,
         kms_key=key,
         sqs_managed_sse=sse,
         reuse_period=argument("kms_data_key_reuse_period_seconds", to_int),
@@ -245,9 +245,9 @@ def _v4_queues(builder: ModuleBuilder, block: Block, prefix: str) -> list[Queue]
         sse=flag("sqs_managed_sse_enabled", True),
         key=argument("kms_master_key_id"),
         period=argument("kms_data_key_reuse_period_seconds", to_int),
-        dedup=argument("content_based_deduplication", to_bool),
-        scope=argument("deduplication_scope"),
-        limit=argument("fifo_throughput_limit"),
+        dedup=argument("content_based_deduplication", sent_bool),
+        scope=argument("deduplication_scope", sent_string),
+        limit=argument("fifo_throughput_limit", sent_string),
     )
     queues = [queue]
     create_dlq = flag("create_dlq", False)
@@ -262,10 +262,11 @@ def _v4_queues(builder: ModuleBuilder, block: Block, prefix: str) -> list[Queue]
             key=argument("dlq_kms_master_key_id") or argument("kms_master_key_id"),
             period=argument("dlq_kms_data_key_reuse_period_seconds", to_int)
             or argument("kms_data_key_reuse_period_seconds", to_int),
-            dedup=argument("dlq_content_based_deduplication", to_bool)
-            or argument("content_based_deduplication", to_bool),
-            scope=argument("dlq_deduplication_scope") or argument("deduplication_scope"),
-            limit=argument("fifo_throughput_limit"),
+            dedup=argument("dlq_content_based_deduplication", sent_bool)
+            or argument("content_based_deduplication", sent_bool),
+            scope=argument("dlq_deduplication_scope", sent_string)
+            or argument("deduplication_scope", sent_string),
+            limit=argument("fifo_throughput_limit", sent_string),
         )
         queue.redrive_target = Value.of(ResourceRef("queue", dlq.name, "arn"), header)
         queues.append(dlq)

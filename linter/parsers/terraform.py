@@ -44,7 +44,7 @@ from ..model import (
 from .hcl_prefilter import blank_unread_blocks
 from .located import DecodeError, decode_json, key_of, span_of
 from .policies import build_policy
-from .scalars import dead_letter_target, json_in_string, to_bool, to_int
+from .scalars import dead_letter_target, json_in_string, sent_bool, sent_string, to_bool, to_int
 from .sqs_module import is_sqs_module, module_queues
 
 _MAX_OPTIONS = 32
@@ -1173,9 +1173,9 @@ class ModuleBuilder:
             account=self.unit.account or THIS_ACCOUNT,
             region=self.unit.region or THIS_REGION,
             fifo=self.value(block, "fifo_queue", to_bool),
-            content_based_deduplication=self.value(block, "content_based_deduplication", to_bool),
-            deduplication_scope=self.value(block, "deduplication_scope"),
-            fifo_throughput_limit=self.value(block, "fifo_throughput_limit"),
+            content_based_deduplication=self.value(block, "content_based_deduplication", sent_bool),
+            deduplication_scope=self.value(block, "deduplication_scope", sent_string),
+            fifo_throughput_limit=self.value(block, "fifo_throughput_limit", sent_string),
             kms_key=self.value(block, "kms_master_key_id"),
             sqs_managed_sse=self.value(block, "sqs_managed_sse_enabled", to_bool),
             reuse_period=self.value(block, "kms_data_key_reuse_period_seconds", to_int),
@@ -1305,18 +1305,39 @@ class ModuleBuilder:
                         source_arn=self.value(block, "topic_arn"),
                     )
                 )
-        elif resource_type == "aws_cloudwatch_event_target":
-            arn = self.value(block, "arn")
-            if arn is not None and arn.some(_is_queue):
+            # SNS itself sends what it could not deliver (by any protocol) to the dead-letter queue
+            dead_letter = self.redrive_target(block)
+            if dead_letter is not None:
                 found.append(
                     Sender(
                         address,
                         block.span,
-                        service="events.amazonaws.com",
-                        queue=arn,
-                        source_arn=_arn_only(self.value(block, "rule")),  # a rule's name, unless an ARN
+                        service="sns.amazonaws.com",
+                        queue=dead_letter,
+                        source_arn=self.value(block, "topic_arn"),
+                        dead_letter=True,
                     )
                 )
+        elif resource_type == "aws_cloudwatch_event_target":
+            arn = self.value(block, "arn")
+            rule = _arn_only(self.value(block, "rule"))  # a rule's name, unless an ARN
+            if arn is not None and arn.some(_is_queue):
+                found.append(
+                    Sender(address, block.span, service="events.amazonaws.com", queue=arn, source_arn=rule)
+                )
+            for config in block.children("dead_letter_config"):
+                dead_letter = self.value(config, "arn")
+                if dead_letter is not None:
+                    found.append(
+                        Sender(
+                            address,
+                            config.span,
+                            service="events.amazonaws.com",
+                            queue=dead_letter,
+                            source_arn=rule,
+                            dead_letter=True,
+                        )
+                    )
         elif resource_type == "aws_s3_bucket_notification":
             for queue_block in block.children("queue"):
                 found.append(
@@ -1388,7 +1409,15 @@ def parse_files(files: list[tuple[str, str]]) -> tuple[list[Block], list[ParseEr
 
 
 # Nested blocks the model reads, which Terraform's JSON syntax writes as objects (or lists of them).
-_JSON_BLOCKS = {"statement", "principals", "not_principals", "condition", "queue", "inline_policy"}
+_JSON_BLOCKS = {
+    "statement",
+    "principals",
+    "not_principals",
+    "condition",
+    "queue",
+    "inline_policy",
+    "dead_letter_config",
+}
 # Top-level block types and how many labels each takes in the JSON syntax's nesting.
 _JSON_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "locals": 0}
 
