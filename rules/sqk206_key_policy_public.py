@@ -3,8 +3,10 @@
 ## What it does
 Looks at every KMS key policy in the unit, whether or not a queue uses the key, and reports
 each Allow statement whose principal is `"*"` or `{"AWS": "*"}` (alone or in a list; the two
-forms mean the same) and whose actions include any KMS action (`kms:Decrypt`, `kms:*`, `*`,
-...), unless a condition restricts the caller's account, source or organization:
+forms mean the same) and whose actions give use or control of the key: a cryptographic action (`kms:Decrypt`,
+`kms:GenerateDataKey`, ...), `kms:CreateGrant` (so `kms:Create*`: anyone may grant themselves
+Decrypt), `kms:PutKeyPolicy`, key deletion or disabling, `kms:*`, `*`. Read-only actions
+alone (`kms:Describe*`, `kms:List*`, `kms:Get*`) are not reported. Unless a condition restricts the caller's account, source or organization:
 `kms:CallerAccount`, `aws:SourceAccount`, `aws:SourceArn`, `aws:PrincipalOrgID`,
 `aws:PrincipalAccount` or `aws:PrincipalArn`. A `kms:ViaService` condition alone does not
 count: it says through which service the call comes, not whose call it is. The finding
@@ -72,12 +74,35 @@ def _anyone(principal: object) -> bool:
     return "*" in (values if isinstance(values, list) else [values])
 
 
-def _kms_actions(statement: Statement) -> bool:
-    """The statement grants some kms action (Action, or NotAction that leaves one)."""
-    return any(
-        statement_action(statement, a) is not False
-        for a in ("kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt")
-    )
+# Actions that give use or control of a key: cryptographic ones, and those that let the caller grant
+# itself use (kms:CreateGrant, so kms:Create*) or change the key (kms:PutKeyPolicy, deletion, ...).
+# Read-only actions (kms:Describe*, kms:List*, kms:Get*) alone are not public use.
+_USE_OR_CONTROL = (
+    "kms:Decrypt",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:GenerateDataKeyPair",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:Sign",
+    "kms:GenerateMac",
+    "kms:DeriveSharedSecret",
+    "kms:CreateGrant",
+    "kms:PutKeyPolicy",
+    "kms:ScheduleKeyDeletion",
+    "kms:DisableKey",
+    "kms:EnableKey",
+    "kms:ImportKeyMaterial",
+    "kms:DeleteImportedKeyMaterial",
+    "kms:UpdatePrimaryRegion",
+    "kms:ReplicateKey",
+)
+
+
+def _use_or_control(statement: Statement) -> str | None:
+    """The first action of use or control the statement allows (Action, or NotAction that leaves it)."""
+    return next((a for a in _USE_OR_CONTROL if statement_action(statement, a) is not False), None)
 
 
 @rule("SQK206", "key-policy-public", "error", precision="very-high")
@@ -92,13 +117,15 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
                 _anyone(statement.principal) or statement.not_principal is not None
             ):
                 continue
-            if not _kms_actions(statement):
+            action = _use_or_control(statement)
+            if action is None:
                 continue
             if not conditions_known(statement) or positive_condition_keys(statement) & ACCOUNT_SCOPING_KEYS:
                 continue
             yield ctx.report(
                 key,
-                f"key '{key.name}' statement {statement.sid or '(no Sid)'} lets any principal of any account use it (Principal \"*\" with kms "
-                "actions and no condition on the caller's account, source or organization)",
+                f"key '{key.name}' statement {statement.sid or '(no Sid)'} lets any principal of any account use or "
+                f'control it (Principal "*" with {action} and no condition on the caller\'s account, source or '
+                "organization)",
                 at=statement.span,
             )
