@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from .config import ConfigError, load, settings_from
 from .discover import build_units, collect, project_root, read_text
-from .engine import SEVERITIES, Finding, SourceLines, all_rules, find_rule, run
+from .engine import SEVERITIES, Finding, SourceLines, all_rules, deduplicated, find_rule, run
 from .output import RENDERERS, render
 
 _FAIL_ON = (*SEVERITIES, "never")
@@ -97,7 +97,7 @@ def _main(args: argparse.Namespace) -> int:
         settings = replace(settings, account_id=args.account_id)
 
     files = collect(paths, settings.exclude)
-    units = build_units(files, settings.account_id)
+    units = build_units(files, settings.account_id, roots=paths)
     shown_to_path = {f.shown: f.path for f, _ in files}
     root = project_root()
     source = SourceLines(lambda shown: read_text(shown_to_path.get(shown) or root / shown))
@@ -110,7 +110,7 @@ def _main(args: argparse.Namespace) -> int:
             if args.debug:
                 traceback.print_exc()
             failures.append(f"{unit.path}: {type(error).__name__}: {error}")
-    findings.sort(key=Finding.sort_key)
+    findings = deduplicated(findings, source)
 
     if args.write_baseline:
         recorded = sorted({f.fingerprint for f in findings if not f.suppressed})

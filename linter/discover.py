@@ -177,12 +177,17 @@ def _read(path: Path) -> tuple[str | None, str | None]:
 
 
 def build_units(
-    files: list[tuple[SourceFile, bool]], account: str | None = None, whole_modules: bool = True
+    files: list[tuple[SourceFile, bool]],
+    account: str | None = None,
+    whole_modules: bool = True,
+    roots: Iterable[str] = (),
 ) -> list[Unit]:
     """Parse every file into units; a file that cannot be parsed becomes a unit holding its SQK000.
 
     The `.tf` files of one directory form one module; a `.tf` file named alone brings its whole module
-    along unless `whole_modules` is False (the fixture tests lint one file as a one-file module)."""
+    along unless `whole_modules` is False (the fixture tests lint one file as a one-file module).
+    `roots` are the paths the user named: outside a repository, local modules are read within them or
+    the working directory."""
     units: list[Unit] = []
     raw_by_directory: dict[str, tuple[Unit, AwsJsonReader]] = {}
     modules: dict[Path, dict[Path, SourceFile]] = {}
@@ -202,7 +207,8 @@ def build_units(
                 _broken(source, DecodeError(f"could not be analysed ({type(error).__name__}: {error})", 1))
             )
     for directory, module_files in modules.items():
-        units.append(_terraform_unit(directory, list(module_files.values()), account))
+        boundary = module_boundary(directory, roots)
+        units.append(_terraform_unit(directory, list(module_files.values()), account, boundary))
     for unit, reader in raw_by_directory.values():
         try:
             reader.finish()
@@ -229,7 +235,27 @@ def _json_tfvars(text: str) -> dict:
     return {str(k): v for k, v in document.items()} if isinstance(document, dict) else {}
 
 
-def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | None) -> Unit:
+def module_boundary(directory: Path, roots: Iterable[str] = ()) -> Path:
+    """How far a module's `source = "../x"` may reach: its repository (nearest `.git`); without one (a
+    source tarball, a `git archive` export, a Docker build context), the outermost of the working
+    directory and the paths the user named that holds the module; never above them."""
+    here = directory.resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    holders = []
+    for root in (Path.cwd(), *(Path(r) for r in roots)):
+        try:
+            resolved = root.resolve()
+            resolved = resolved if resolved.is_dir() else resolved.parent
+        except (OSError, RuntimeError):
+            continue
+        if resolved == here or resolved in here.parents:
+            holders.append(resolved)
+    return min(holders, key=lambda p: len(p.parts)) if holders else here
+
+
+def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | None, boundary: Path) -> Unit:
     shown = sorted(s.shown for s in sources)
     unit = Unit(display_path(directory), shown, account=account)
     texts = []
@@ -252,7 +278,6 @@ def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | N
         if text is not None:
             variables.update(_json_tfvars(text) if path.suffix == ".json" else tfvars(text))
 
-    boundary = project_root(directory).resolve()  # the repository of the module, wherever we run from
     loaded: dict[str, tuple] = {}
 
     def load(source: str, calling_file: str) -> tuple[str, list, list] | None:

@@ -233,6 +233,32 @@ def run(unit: Unit, settings: Settings, source: SourceLines | None = None) -> li
     return _fingerprinted(sorted(set(findings), key=Finding.sort_key), source)
 
 
+# `module.a.` / `module.b["x"].` prefixes: where a local module's resource was reached from.
+_MODULE_PATH = re.compile(r"^(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)+")
+
+
+def deduplicated(findings: list[Finding], source: SourceLines | None) -> list[Finding]:
+    """One finding per rule and place. A local module linted as its own root and again inside each
+    caller (`module.X.`) reports the same line several times; several senders may fault one key policy.
+    The finding of the shortest address stays, and names the others; fingerprints are made afresh."""
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        place = (finding.code, finding.span.file, finding.span.line, finding.span.column)
+        groups.setdefault(place, []).append(finding)
+    merged = []
+    for group in groups.values():
+        group.sort(key=lambda f: (f.suppressed, f.resource.count("module."), f.resource, f.message))
+        kept = group[0]
+        # what the others add: their related places (other senders, say), and their module instances
+        kept = replace(kept, related=tuple(dict.fromkeys(r for f in group for r in f.related)))
+        others = sorted({f.resource for f in group[1:] if f.resource and f.resource != kept.resource})
+        if others:
+            shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+            kept = replace(kept, message=f"{kept.message} (also for {shown})")
+        merged.append(kept)
+    return _fingerprinted(sorted(merged, key=Finding.sort_key), source)
+
+
 def _fingerprinted(findings: list[Finding], source: SourceLines | None) -> list[Finding]:
     """Fingerprints from what a finding is, not where: the rule, the file, the resource and the text of
     the line it lands on (as GitHub hashes a line), so moving lines or rewording messages keeps them;
@@ -241,7 +267,9 @@ def _fingerprinted(findings: list[Finding], source: SourceLines | None) -> list[
     stamped = []
     for finding in findings:
         line_text = source.text(finding.span.file, finding.span.line) if source is not None else ""
-        basis = "|".join((finding.code, Path(finding.span.file).as_posix(), finding.resource, line_text))
+        # a module's resource is the same whichever caller reached it
+        resource = _MODULE_PATH.sub("", finding.resource)
+        basis = "|".join((finding.code, Path(finding.span.file).as_posix(), resource, line_text))
         digest = hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         seen[digest] = seen.get(digest, 0) + 1
         stamped.append(replace(finding, fingerprint=f"{digest}:{seen[digest]}"))

@@ -253,3 +253,60 @@ def test_exclude_applies_to_files_named_on_the_command_line(repo: Path, capsys) 
     (repo / ".sqs-kms-lint.yaml").write_text("exclude: ['legacy/']\n")
     code, out, _ = _lint(capsys, "legacy/t.yaml")
     assert (code, out.strip()) == (0, "0 findings in 0 files checked.")
+
+
+MODULE_QUEUE = """\
+variable "sse" {
+  default = false
+}
+
+resource "aws_sqs_queue" "this" {
+  sqs_managed_sse_enabled = var.sse
+}
+"""
+
+
+def _module_tree(base: Path) -> None:
+    (base / "modules" / "queue").mkdir(parents=True)
+    (base / "modules" / "queue" / "main.tf").write_text(MODULE_QUEUE)
+    (base / "live").mkdir()
+    (base / "live" / "main.tf").write_text(
+        'module "a" {\n  source = "../modules/queue"\n}\n\nmodule "b" {\n  source = "../modules/queue"\n}\n'
+    )
+
+
+def test_a_module_linted_alone_and_by_its_callers_reports_each_place_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".git").mkdir()
+    _module_tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main([".", "--format", "json", "--fail-on", "never"]) == 0
+    findings = json.loads(capsys.readouterr().out)
+    assert [(f["rule"], f["file"], f["line"], f["column"]) for f in findings] == [
+        ("SQK001", "modules/queue/main.tf", 6, 3)
+    ]
+    (finding,) = findings
+    assert finding["message"].endswith("(also for module.a.aws_sqs_queue.this, module.b.aws_sqs_queue.this)")
+    # the fingerprint does not depend on which callers exist
+    assert main(["modules", "--format", "json", "--fail-on", "never"]) == 0
+    (alone,) = json.loads(capsys.readouterr().out)
+    assert alone["fingerprint"] == finding["fingerprint"]
+
+
+def test_local_modules_without_git_are_read_within_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _module_tree(tmp_path)  # a source tarball: no .git anywhere above
+    (tmp_path / "modules" / "queue" / "main.tf").write_text(MODULE_QUEUE.replace("false", "true"))
+    (tmp_path / "live" / "main.tf").write_text(
+        'module "a" {\n  source = "../modules/queue"\n  sse    = false\n}\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["live", "--format", "json", "--fail-on", "never"]) == 0
+    findings = json.loads(capsys.readouterr().out)
+    assert [(f["rule"], f["file"], f["line"]) for f in findings] == [("SQK001", "live/main.tf", 3)]
+    # run from inside the module's directory, the sibling is outside what the user pointed at
+    monkeypatch.chdir(tmp_path / "live")
+    assert main([".", "--format", "json", "--fail-on", "never"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
