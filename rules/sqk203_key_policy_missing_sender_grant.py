@@ -7,7 +7,8 @@ Finds AWS services that send to a queue inside the unit: an SNS subscription wit
 (`QueueConfigurations`, the `queue` block of `aws_s3_bucket_notification`), or a snapshot's
 `senders`. Dead-letter deliveries count too: the queue named by an SNS subscription's
 `RedrivePolicy` (any protocol: SNS itself moves the messages it failed to deliver there),
-by an EventBridge target's `DeadLetterConfig` (`dead_letter_config`), and the queues of
+by an EventBridge target's or event bus's `DeadLetterConfig` (`dead_letter_config`), and the
+queues of
 CDK's `Custom::S3BucketNotifications` (`NotificationConfiguration.QueueConfigurations[].QueueArn`),
 which every CDK app with S3 notifications synthesises. When the queue uses a customer managed key, the key policy must give the sender's
 service principal (`sns.amazonaws.com`, `events.amazonaws.com`, `s3.amazonaws.com`) both

@@ -6,7 +6,7 @@ its alias ARN `arn:aws:kms:REGION:ACCOUNT:alias/aws/sqs`) when an AWS service se
 queue inside the unit: an SNS subscription with protocol `sqs`, an EventBridge rule target,
 an S3 bucket notification (CDK's `Custom::S3BucketNotifications` included), or a
 snapshot's `senders`; and a queue that is the dead-letter queue of an SNS subscription
-(`RedrivePolicy`) or of an EventBridge target (`DeadLetterConfig`). The finding lands on the queue's
+(`RedrivePolicy`) or of an EventBridge target or event bus (`DeadLetterConfig`). The finding lands on the queue's
 `KmsMasterKeyId`, with the sender as related location. The managed key's own policy is not
 judged by the other key policy rules: it is fixed.
 

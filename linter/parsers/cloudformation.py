@@ -372,6 +372,7 @@ class _Builder:
                 "AWS::SNS::Subscription",
                 "AWS::SNS::Topic",
                 "AWS::Events::Rule",
+                "AWS::Events::EventBus",
                 "AWS::S3::Bucket",
                 "Custom::S3BucketNotifications",
             ):
@@ -515,6 +516,12 @@ class _Builder:
                     found.append(
                         Sender(name, span, ignores, "events.amazonaws.com", dead_letter, rule_arn, True)
                     )
+        elif kind == "AWS::Events::EventBus":  # events the bus itself could not deliver to a target
+            config = properties.get("DeadLetterConfig")
+            dead_letter = self.value(config, "Arn", span) if isinstance(config, dict) else None
+            if dead_letter is not None:
+                bus_arn = Value.of(ResourceRef("event-bus", name, "arn"), span)
+                found.append(Sender(name, span, ignores, "events.amazonaws.com", dead_letter, bus_arn, True))
         elif kind in ("AWS::S3::Bucket", "Custom::S3BucketNotifications"):
             # CDK writes a bucket's notifications as a custom resource with the S3 API's own shape
             notifications = properties.get("NotificationConfiguration")

@@ -102,6 +102,7 @@ READ_RESOURCE_TYPES = frozenset(
         "aws_sqs_queue_policy",
         "aws_sns_topic_subscription",
         "aws_cloudwatch_event_target",
+        "aws_cloudwatch_event_bus",
         "aws_s3_bucket_notification",
         "aws_lambda_event_source_mapping",
     }
@@ -1325,6 +1326,8 @@ class ModuleBuilder:
                 found.append(
                     Sender(address, block.span, service="events.amazonaws.com", queue=arn, source_arn=rule)
                 )
+        if resource_type in ("aws_cloudwatch_event_target", "aws_cloudwatch_event_bus"):
+            rule = _arn_only(self.value(block, "rule")) if "rule" in block.attributes else None
             for config in block.children("dead_letter_config"):
                 dead_letter = self.value(config, "arn")
                 if dead_letter is not None:
