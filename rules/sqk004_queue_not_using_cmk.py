@@ -58,7 +58,7 @@ from collections.abc import Iterator
 
 from sqs_kms_lint.engine import Context, Finding, rule
 from sqs_kms_lint.lookup import queue_key_lookups
-from sqs_kms_lint.model import Unit
+from sqs_kms_lint.model import ABSENT, Unit
 
 
 @rule("SQK004", "queue-not-using-cmk", "error", opt_in=True)
@@ -75,7 +75,8 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
                 )
             continue
         sse = queue.sqs_managed_sse
-        if sse is not None and sse.every(lambda o: o is True):
+        # true and unset (AWS's default) both mean SSE-SQS: a conditional between them is SSE-SQS
+        if sse is not None and sse.every(lambda o: o is True or (o is ABSENT and not queue.live)):
             yield ctx.report(
                 queue,
                 f"queue '{queue.name}' uses SSE-SQS, not a customer managed key (require-cmk is on)",

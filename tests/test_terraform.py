@@ -324,3 +324,18 @@ def test_resources_counted_away_do_not_exist(tmp_path: Path, monkeypatch) -> Non
     (unit,) = build_units(collect(["."]))
     assert [q.name for q in unit.queues] == ["aws_sqs_queue.q"]
     assert [k.name for k in unit.keys] == ["aws_kms_key.always"]
+
+
+def test_heredoc_closing_marker_with_trailing_blanks_ends_the_heredoc() -> None:
+    """Terraform trims blanks after a closing marker; without that, the heredoc ran on and swallowed
+    the resources after it (checkov's own KMS fixtures: five keys read as one)."""
+    text = (
+        'resource "aws_kms_key" "a" {\n  policy = <<POLICY   \n{"Statement": []}\nPOLICY  \n}\n'
+        'resource "aws_kms_key" "b" {\n  policy = <<-EOT\n    {"Statement": []}\n    EOT\t\n}\n'
+        'resource "aws_kms_key" "c" {\n  is_enabled = false\n}\n'
+    )
+    blocks = parse_hcl(text, "main.tf")
+    assert [(b.labels[1], b.span.line) for b in blocks] == [("a", 1), ("b", 6), ("c", 11)]
+    evaluator = Evaluator(blocks, {}, None)
+    assert evaluator.options(blocks[0].attributes["policy"].expression) == ['{"Statement": []}']
+    assert blocks[2].attributes["is_enabled"].span.line == 12
