@@ -76,7 +76,11 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
             continue
         sse = queue.sqs_managed_sse
         # true and unset (AWS's default) both mean SSE-SQS: a conditional between them is SSE-SQS
-        if sse is not None and sse.every(lambda o: o is True or (o is ABSENT and not queue.live)):
+        if (
+            sse is not None
+            and sse.known
+            and all(o is True or (o is ABSENT and not queue.live) for o in sse.options)
+        ):
             yield ctx.report(
                 queue,
                 f"queue '{queue.name}' uses SSE-SQS, not a customer managed key (require-cmk is on)",
