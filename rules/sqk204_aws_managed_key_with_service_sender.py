@@ -63,7 +63,13 @@ from collections.abc import Iterator
 
 from sqs_kms_lint.engine import Context, Finding, rule
 from sqs_kms_lint.lookup import sender_targets
-from sqs_kms_lint.model import Unit
+from sqs_kms_lint.model import Sender, Unit
+
+
+def _lost(sender: Sender) -> str:
+    if sender.dead_letter:
+        return f"the messages '{sender.name}' failed to deliver, which it moves to this dead-letter queue, are lost"
+    return f"deliveries from '{sender.name}' fail"
 
 
 @rule("SQK204", "aws-managed-key-with-service-sender", "error", precision="very-high")
@@ -73,7 +79,7 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
             yield ctx.report(
                 queue,
                 f"queue '{queue.name}' is encrypted with the AWS managed key alias/aws/sqs, whose policy cannot "
-                f"grant {sender.service}: what '{sender.name}' {sender.delivers()} it is lost; use a customer managed key whose "
+                f"grant {sender.service}: {_lost(sender)}; use a customer managed key whose "
                 f"policy allows {sender.service}",
                 at=queue.kms_key,
                 related=[(sender, f"{sender.service} {sender.delivers()} this queue from here")],

@@ -12,8 +12,10 @@ Not reported, because no `SendMessage` of a producer of yours reaches them:
   deduplication ID);
 - a queue whose senders in the unit are all SNS subscriptions: only a FIFO topic can deliver
   to a FIFO queue, and it passes its own deduplication ID on.
-When the unit has a redrive target it cannot resolve, a FIFO queue that no sender of the unit
-delivers to may be that target: the rule stays silent on it.
+When a FIFO queue (or one of unknown type) or a subscription of the unit redrives to a target the
+unit cannot resolve, a FIFO queue that no sender of the unit delivers to may be that target: the
+rule stays silent on it. (A standard queue's dead-letter queue is standard, so its unresolved
+target silences nothing.)
 
 ## Why is this bad?
 Every message sent to a FIFO queue needs a deduplication ID. With content-based deduplication
@@ -99,7 +101,9 @@ def _reached(unit: Unit) -> tuple[set[str], set[str], set[str]]:
 
 def _unresolved_redrive(unit: Unit) -> bool:
     """Some queue or subscription redrives to a queue the unit cannot name."""
-    targets = [q.redrive_target for q in unit.queues] + [s.queue for s in unit.senders if s.dead_letter]
+    # a dead-letter queue has its source's type: a standard queue's unresolved target is not FIFO
+    targets = [q.redrive_target for q in unit.queues if not q.is_standard()]
+    targets += [s.queue for s in unit.senders if s.dead_letter]
     return any(t is not None and find_queue(unit, t.single) is None for t in targets)
 
 
