@@ -260,6 +260,7 @@ class Evaluator:
         self.given = variables  # values from tfvars files or a module call (UNKNOWN when not knowable)
         self._active: set[str] = set()  # locals and names being evaluated (cycle guard)
         self._local_values: dict[str, list[Any] | None] = {}
+        self._absent: dict[int, bool] = {}  # block id -> never created
         self.incomplete = False  # a file of the module did not parse: a missing resource may be in it
 
     def one(self, expression: Any, depth: int = 0) -> Any:
@@ -569,7 +570,12 @@ class Evaluator:
         return [ResourceRef(kind, self.prefix + address, attribute)]
 
     def never_created(self, block: Block) -> bool:
-        """`count = 0` or an empty `for_each`: the resource is not there at all."""
+        """`count = 0` or an empty `for_each`: the resource is not there at all (decided once a block)."""
+        if id(block) not in self._absent:
+            self._absent[id(block)] = self._never_created(block)
+        return self._absent[id(block)]
+
+    def _never_created(self, block: Block) -> bool:
         if "count" in block.attributes:
             count = self.one(block.attributes["count"].expression)
             return count == 0 and not isinstance(count, bool)
