@@ -19,7 +19,8 @@ from .model import ParseError, Span, Unit
 from .parsers.aws_json import AwsJsonReader, document_kind
 from .parsers.cloudformation import is_template, parse_template
 from .parsers.located import DecodeError, decode_json, decode_yaml
-from .parsers.terraform import parse_files, parse_module, tfvars
+from .parsers.terraform import parse_module
+from .parsers.tf_modules import is_terraform, module_boundary, module_files, module_loader, variable_values
 from .parsers.tfplan import is_plan, parse_plan
 
 SKIPPED_DIRS = {".git", ".terraform", "node_modules"}
@@ -192,11 +193,11 @@ def build_units(
     raw_by_directory: dict[str, tuple[Unit, AwsJsonReader]] = {}
     modules: dict[Path, dict[Path, SourceFile]] = {}
     for source, walked in files:
-        if _is_terraform(source.path):
+        if is_terraform(source.path):
             module = modules.setdefault(source.path.parent, {})
             module[source.path] = source
             if whole_modules and not walked:
-                for sibling in _module_files(source.path.parent):
+                for sibling in module_files(source.path.parent):
                     module.setdefault(sibling, SourceFile(sibling, display_path(sibling)))
             continue
 
@@ -206,9 +207,9 @@ def build_units(
             units.append(
                 _broken(source, DecodeError(f"could not be analysed ({type(error).__name__}: {error})", 1))
             )
-    for directory, module_files in modules.items():
+    for directory, sources in modules.items():
         boundary = module_boundary(directory, roots)
-        units.append(_terraform_unit(directory, list(module_files.values()), account, boundary))
+        units.append(_terraform_unit(directory, list(sources.values()), account, boundary))
     for unit, reader in raw_by_directory.values():
         try:
             reader.finish()
@@ -217,42 +218,6 @@ def build_units(
                 ParseError(Span(unit.files[0], 1), f"could not be analysed ({type(error).__name__})")
             )
     return units
-
-
-def _is_terraform(path: Path) -> bool:
-    return path.suffix.lower() in TERRAFORM_SUFFIXES or path.name.lower().endswith(".tf.json")
-
-
-def _module_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.is_file() and _is_terraform(p))
-
-
-def _json_tfvars(text: str) -> dict:
-    try:
-        document = decode_json(text)
-    except DecodeError:
-        return {}
-    return {str(k): v for k, v in document.items()} if isinstance(document, dict) else {}
-
-
-def module_boundary(directory: Path, roots: Iterable[str] = ()) -> Path:
-    """How far a module's `source = "../x"` may reach: its repository (nearest `.git`); without one (a
-    source tarball, a `git archive` export, a Docker build context), the outermost of the working
-    directory and the paths the user named that holds the module; never above them."""
-    here = directory.resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    holders = []
-    for root in (Path.cwd(), *(Path(r) for r in roots)):
-        try:
-            resolved = root.resolve()
-            resolved = resolved if resolved.is_dir() else resolved.parent
-        except (OSError, RuntimeError):
-            continue
-        if resolved == here or resolved in here.parents:
-            holders.append(resolved)
-    return min(holders, key=lambda p: len(p.parts)) if holders else here
 
 
 def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | None, boundary: Path) -> Unit:
@@ -265,43 +230,8 @@ def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | N
             unit.errors.append(ParseError(Span(source.shown, 1), problem or "cannot read the file"))
         else:
             texts.append((source.shown, text))
-    variables: dict = {}
-    tfvars_files = [
-        directory / "terraform.tfvars",
-        directory / "terraform.tfvars.json",
-        *sorted(
-            [*directory.glob("*.auto.tfvars"), *directory.glob("*.auto.tfvars.json")], key=lambda p: p.name
-        ),
-    ]
-    for path in tfvars_files:  # later files win, as Terraform loads them
-        text, _ = _read(path) if path.is_file() else (None, None)
-        if text is not None:
-            variables.update(_json_tfvars(text) if path.suffix == ".json" else tfvars(text))
-
-    loaded: dict[str, tuple] = {}
-
-    def load(source: str, calling_file: str) -> tuple[str, list, list] | None:
-        """A local module's files, read only inside the repository (never through a symlink out of it);
-        each module directory is parsed once however often it is called."""
-        caller = Path(calling_file) if Path(calling_file).is_absolute() else project_root() / calling_file
-        folder = (caller.parent / source).resolve()
-        if boundary not in (folder, *folder.parents) or not folder.is_dir():
-            return None
-        key = str(folder)
-        if key not in loaded:
-            files = []
-            for path in _module_files(folder):
-                if boundary not in path.resolve().parents:
-                    continue
-                text, _ = _read(path)
-                if text is not None:
-                    shown_path = display_path(path)
-                    files.append((shown_path, text))
-                    if shown_path not in unit.files:
-                        unit.files.append(shown_path)
-            loaded[key] = (key, *parse_files(files))
-        return loaded[key]
-
+    variables = variable_values(directory, read_text)
+    load = module_loader(boundary, read_text, display_path, project_root(), unit.files)
     try:
         parse_module(texts, unit, variables, load, str(directory.resolve()))
     except Exception as error:  # a parser bug on odd input: an SQK000, the other units go on

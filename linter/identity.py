@@ -56,7 +56,7 @@ def holder_key(content: Any, complete: bool, names: dict[str, str]) -> str | Non
 def holders(unit: Unit) -> dict[str, list[IdentityPolicy]]:
     """Each holder with all its identity policies; holders with a policy we cannot see are left out."""
     by_holder: dict[str, list[IdentityPolicy]] = defaultdict(list)
-    names: dict[str, str] = unit.cache.get("holder-names", {})
+    names = unit.holder_names
     blind: set[str] = set()
     for identity in unit.identity_policies:
         keys: list[str | None] = []
@@ -71,7 +71,7 @@ def holders(unit: Unit) -> dict[str, list[IdentityPolicy]]:
                 by_holder[key].append(identity)
         if identity.document is None or not identity.document.known:
             blind.update(k for k in keys if k is not None)
-    blind.update(unit.cache.get("holders-with-outside-policies", set()))
+    blind.update(unit.holders_with_outside_policies)
     return {key: policies for key, policies in by_holder.items() if key not in blind}
 
 

@@ -61,10 +61,9 @@ class _Index:
 
 
 def _index(unit: Unit) -> _Index:
-    index = unit.cache.get("lookup-index")
-    if index is None:
-        index = unit.cache["lookup-index"] = _Index(unit)
-    return index
+    if not isinstance(unit.lookups, _Index):
+        unit.lookups = _Index(unit)
+    return unit.lookups
 
 
 def lookup_key(unit: Unit, content: Any, queue: Queue | None = None) -> KeyLookup:

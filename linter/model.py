@@ -286,7 +286,12 @@ class Unit:
     lists_all_keys: bool = False
     # True when the input lists every identity policy of the principals it names (a snapshot).
     lists_all_identity_policies: bool = False
-    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # indexes built by lookups
+    # Names that identity policies may give a holder of the unit (a role's `name`): name -> "role:ADDRESS".
+    holder_names: dict[str, str] = field(default_factory=dict)
+    # Holders ("role:ADDRESS") with permissions the unit does not show (a managed policy from elsewhere,
+    # inline policies of a dynamic block): the identity rules judge none of them.
+    holders_with_outside_policies: set[str] = field(default_factory=set)
+    lookups: Any = field(default=None, repr=False, compare=False)  # lookup.py's index, built on first use
 
     def resources(self) -> Iterator[Resource]:
         yield from self.queues

@@ -24,7 +24,7 @@ from pathlib import Path
 import hcl2.api
 from sqs_kms_lint.cli import main as lint_main
 from sqs_kms_lint.parsers.hcl_prefilter import blank_unread_blocks
-from sqs_kms_lint.parsers.terraform import READ_RESOURCE_TYPES
+from sqs_kms_lint.parsers.resource_types import TERRAFORM_READ_TYPES as READ_RESOURCE_TYPES
 
 BLOCK = """\
 resource "aws_kms_key" "key_{i}" {{

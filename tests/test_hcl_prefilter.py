@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqs_kms_lint.parsers.hcl_prefilter import blank_unread_blocks as _blank
-from sqs_kms_lint.parsers.terraform import READ_RESOURCE_TYPES
+from sqs_kms_lint.parsers.resource_types import TERRAFORM_READ_TYPES as READ_RESOURCE_TYPES
 
 
 def blank_unread_blocks(text: str) -> str | None:
@@ -54,7 +54,7 @@ def test_kept_block_types() -> None:
 
 def test_the_prefilter_changes_no_finding(monkeypatch) -> None:
     """A pure speed-up: every Terraform fixture gives the same findings with the scan as without it."""
-    from sqs_kms_lint.parsers import terraform
+    from sqs_kms_lint.parsers import hcl as terraform
 
     from .conftest import FIXTURES, lint_file
 

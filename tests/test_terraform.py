@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from sqs_kms_lint.discover import build_units, collect
 from sqs_kms_lint.model import ABSENT, THIS_ACCOUNT, ResourceRef
+from sqs_kms_lint.parsers.hcl import parse_body, parse_hcl
 from sqs_kms_lint.parsers.located import DecodeError
-from sqs_kms_lint.parsers.terraform import Evaluator, parse_body, parse_hcl
+from sqs_kms_lint.parsers.tf_eval import Evaluator
 
 MODULE = """\
 variable "period" { default = 60 }

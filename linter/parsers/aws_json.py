@@ -16,10 +16,11 @@ from typing import Any
 import jsonschema
 
 from ..arns import QueueId, parse_kms_ref, parse_queue_id
-from ..model import IdentityPolicy, Key, ParseError, Queue, Sender, Span, Unit, Value
+from ..model import Key, ParseError, Queue, Span, Unit, Value
+from . import build
 from .located import key_span, span_of
 from .policies import build_policy
-from .scalars import json_in_string, to_bool, to_int
+from .resource_types import Converter, Naming
 
 SNAPSHOT_KEYS = ("queues", "keys", "identity_policies", "senders")
 
@@ -105,7 +106,6 @@ class AwsJsonReader:
     def __init__(self, unit: Unit) -> None:
         self.unit = unit
         self.loose_policies: list[tuple[Any, Any, str, Span]] = []
-        self.key_counter = 0
 
     def add(self, document: Any, file: str) -> None:
         kind = document_kind(document)
@@ -161,30 +161,26 @@ class AwsJsonReader:
             self.unit.keys.append(self.key(key, file))
         for entry in document.get("identity_policies", []):
             span = span_of(entry, file) or Span(file, 1)
-            doc_span = key_span(entry, "document", file, span)
-            policy_doc = build_policy(entry["document"], entry["document"], file, doc_span)
             principal_span = key_span(entry, "principal", file, span)
-            self.unit.identity_policies.append(
-                IdentityPolicy(
-                    str(entry["principal"]),
-                    principal_span,
-                    principals=[Value.of(str(entry["principal"]), principal_span)],
-                    account=self.unit.account,
-                    document=policy_doc,
-                )
+            policy = build.identity_policy(
+                str(entry["principal"]),
+                principal_span,
+                _Raw(entry, file, span),
+                [Value.of(str(entry["principal"]), principal_span)],
+                self.unit.account,
             )
+            if policy is not None:
+                self.unit.identity_policies.append(policy)
         for entry in document.get("senders", []):
             span = span_of(entry, file) or Span(file, 1)
             source = entry.get("source_arn")
             self.unit.senders.append(
-                Sender(
+                build.sender(
                     str(source or entry["service"]),
                     key_span(entry, "service", file, span),
-                    service=str(entry["service"]),
-                    queue=Value.of(str(entry["queue_arn"]), key_span(entry, "queue_arn", file, span)),
-                    source_arn=Value.of(str(source), key_span(entry, "source_arn", file, span))
-                    if source
-                    else None,
+                    str(entry["service"]),
+                    Value.of(str(entry["queue_arn"]), key_span(entry, "queue_arn", file, span)),
+                    Value.of(str(source), key_span(entry, "source_arn", file, span)) if source else None,
                 )
             )
 
@@ -198,65 +194,67 @@ class AwsJsonReader:
         if queue_id is None and identity_key == "QueueArn" and "QueueUrl" in document:
             queue_id = parse_queue_id(str(document["QueueUrl"]))
 
-        def value(name: str, convert: Any = None) -> Value | None:
-            if name not in attributes:
-                return None
-            content = str(attributes[name])
-            return Value.of(convert(content) if convert else content, key_span(attributes, name, file, span))
-
-        queue = Queue(
+        return build.queue(
             identity or f"queue #{len(self.unit.queues) + 1}",
             span,
+            _Raw(attributes, file, span, as_text=True),
             live=True,
             arn=_queue_arn(identity, queue_id),
             account=queue_id.account if queue_id else None,
             region=queue_id.region if queue_id else None,
             queue_name=Value.of(queue_id.name, span) if queue_id else None,
-            fifo=value("FifoQueue", to_bool),
-            content_based_deduplication=value("ContentBasedDeduplication", to_bool),
-            deduplication_scope=value("DeduplicationScope"),
-            fifo_throughput_limit=value("FifoThroughputLimit"),
-            kms_key=value("KmsMasterKeyId"),
-            sqs_managed_sse=value("SqsManagedSseEnabled", to_bool),
-            reuse_period=value("KmsDataKeyReusePeriodSeconds", to_int),
         )
-        if "RedrivePolicy" in attributes:
-            redrive_span = key_span(attributes, "RedrivePolicy", file, span)
-            redrive = json_in_string(str(attributes["RedrivePolicy"]))
-            if isinstance(redrive, dict) and isinstance(redrive.get("deadLetterTargetArn"), str):
-                queue.redrive_target = Value.of(redrive["deadLetterTargetArn"], redrive_span)
-        return queue
 
     def key(self, document: dict, file: str) -> Key:
         metadata = document["KeyMetadata"]
         span = key_span(document, "KeyMetadata", file, span_of(document, file) or Span(file, 1))
 
-        def value(name: str, *aliases: str) -> Value | None:
-            for field_name in (name, *aliases):
-                if field_name in metadata:
-                    return Value.of(metadata[field_name], key_span(metadata, field_name, file, span))
-            return None
-
         arn = str(metadata["Arn"]) if "Arn" in metadata else None
         reference = parse_kms_ref(arn) if arn else None
-        key = Key(
+        raw = _Raw(metadata, file, span)
+        raw.documents = document  # the policy sits beside KeyMetadata
+        return build.key(
             arn or str(metadata["KeyId"]),
             span,
+            raw,
             key_id=str(metadata["KeyId"]),
             arn=arn,
             account=str(metadata.get("AWSAccountId") or (reference.account if reference else "")) or None,
             region=reference.region if reference else None,
-            enabled=value("Enabled"),
-            key_state=value("KeyState"),
-            key_spec=value("KeySpec", "CustomerMasterKeySpec"),
-            key_usage=value("KeyUsage"),
             aliases=[str(a) for a in document["Aliases"]] if "Aliases" in document else None,
             aws_managed=metadata.get("KeyManager") == "AWS",
+            # a live key always has a policy; this input may just not have captured it
+            **({} if "Policy" in document else {"policy": Value.unknown(span)}),
         )
-        if "Policy" in document:
-            policy_span = key_span(document, "Policy", file, span)
-            policy = build_policy(document["Policy"], document["Policy"], file, policy_span)
-            key.policy = Value.of(policy, policy_span) if policy else Value.unknown(policy_span)
-        else:  # a live key always has a policy; this input just did not capture it
-            key.policy = Value.unknown(span)
-        return key
+
+
+class _Raw:
+    """A raw JSON object as `build.Attributes`: the AWS API's own names. The AWS CLI prints every queue
+    attribute as a string (`as_text`); the converters type them ("true" -> True, "300" -> 300)."""
+
+    naming: Naming = "aws"
+
+    def __init__(self, attributes: dict, file: str, span: Span, as_text: bool = False) -> None:
+        self.attributes = attributes
+        self.documents = attributes  # where JSON documents (policies, RedrivePolicy) are found
+        self.file = file
+        self.span = span
+        self.as_text = as_text
+
+    def value(self, name: str, convert: Converter | None = None) -> Value | None:
+        if name not in self.attributes:
+            return None
+        content = self.attributes[name]
+        content = str(content) if self.as_text else content
+        return Value.of(
+            convert(content) if convert else content, key_span(self.attributes, name, self.file, self.span)
+        )
+
+    def document(self, name: str) -> tuple[Value | None, Any]:
+        if name not in self.documents:
+            return None, None
+        node = self.documents[name]
+        return Value.of(node, key_span(self.documents, name, self.file, self.span)), node
+
+    def children(self, name: str) -> list[build.Attributes]:
+        return []

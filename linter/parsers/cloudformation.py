@@ -8,52 +8,17 @@ default, `AWS::StackName`, SSM parameter types) resolves to UNKNOWN, which silen
 
 from __future__ import annotations
 
-import itertools
 import re
+from collections.abc import Callable
 from typing import Any
 
-from ..model import (
-    ABSENT,
-    THIS_ACCOUNT,
-    THIS_REGION,
-    UNKNOWN,
-    Alias,
-    Consumer,
-    IdentityPolicy,
-    Key,
-    Queue,
-    ResourceRef,
-    Sender,
-    Span,
-    Unit,
-    Value,
-)
+from ..model import ABSENT, THIS_ACCOUNT, THIS_REGION, UNKNOWN, ResourceRef, Span, Unit, Value
+from ..values import concatenate, merge_branches, single
+from . import build
 from .located import key_span, span_of
-from .policies import build_policy
-from .scalars import json_in_string, to_bool, to_int
+from .resource_types import CLOUDFORMATION_ATTRIBUTES, CLOUDFORMATION_KINDS, Converter, Naming
 
-_MAX_OPTIONS = 32  # Fn::If combinations beyond this are treated as unknown
 _MAX_DEPTH = 40
-
-_KINDS = {
-    "AWS::KMS::Key": "key",
-    "AWS::KMS::ReplicaKey": "key",
-    "AWS::KMS::Alias": "alias",
-    "AWS::SQS::Queue": "queue",
-    "AWS::IAM::Role": "role",
-    "AWS::IAM::User": "user",
-    "AWS::IAM::Group": "group",
-}
-_IDENTITY_POLICY_TYPES = (
-    "AWS::IAM::User",
-    "AWS::IAM::Group",
-    "AWS::IAM::Policy",
-    "AWS::IAM::ManagedPolicy",
-    "AWS::IAM::Role",
-    "AWS::IAM::RolePolicy",
-    "AWS::IAM::UserPolicy",
-    "AWS::IAM::GroupPolicy",
-)
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _DYNAMIC_REFERENCE = "{{resolve:"
 
@@ -93,8 +58,7 @@ class Resolver:
 
     def one(self, node: Any, depth: int = 0) -> Any:
         """The single content of `node`, UNKNOWN when it is unknown or has several options."""
-        options = self.options(node, depth)
-        return options[0] if options is not None and len(options) == 1 else UNKNOWN
+        return single(self.options(node, depth))
 
     def _own_name(self, name: str, resource: dict, prop: str) -> Any:
         """A resource's name property (AliasName, QueueName), UNKNOWN when it refers back to itself."""
@@ -112,20 +76,9 @@ class Resolver:
         if isinstance(node, dict):
             if len(node) == 1:
                 ((name, argument),) = node.items()
-                if name == "Ref":
-                    return self._ref(argument)
-                if name == "Fn::GetAtt":
-                    return self._get_att(argument)
-                if name == "Fn::If":
-                    return self._if(argument, depth)
-                if name == "Fn::Sub":
-                    return self._sub(argument, depth)
-                if name == "Fn::Join":
-                    return self._join(argument, depth)
-                if name == "Fn::Select":
-                    return self._select(argument, depth)
-                if name == "Fn::FindInMap":
-                    return self._find_in_map(argument, depth)
+                intrinsic = _INTRINSICS.get(name) if isinstance(name, str) else None
+                if intrinsic is not None:
+                    return intrinsic(self, argument, depth)
                 if isinstance(name, str) and name.startswith("Fn::"):
                     return None  # ImportValue, GetAZs, Split, Base64, Cidr, ...: not knowable offline
             return [{str(k): self._nested(v, depth) for k, v in node.items()}]
@@ -137,10 +90,9 @@ class Resolver:
         return [_plain(node)]
 
     def _nested(self, node: Any, depth: int) -> Any:
-        options = self.options(node, depth + 1)
-        return options[0] if options is not None and len(options) == 1 else UNKNOWN
+        return single(self.options(node, depth + 1))
 
-    def _ref(self, name: Any) -> list[Any] | None:
+    def _ref(self, name: Any, depth: int = 0) -> list[Any] | None:
         if not isinstance(name, str):
             return None
         if name.startswith("AWS::"):
@@ -155,7 +107,7 @@ class Resolver:
         resource = self.resources.get(name)
         if not isinstance(resource, dict):
             return None if self.generated_resources else [ResourceRef(None, name, "id")]
-        kind = _KINDS.get(str(resource.get("Type")))
+        kind = CLOUDFORMATION_KINDS.get(str(resource.get("Type")))
         if kind is None:
             return None  # what other resources return (buckets, custom resources, nested stacks) is not ours to know
         if kind == "alias":
@@ -173,7 +125,7 @@ class Resolver:
         }
         return [values[name]] if name in values else None
 
-    def _get_att(self, argument: Any) -> list[Any] | None:
+    def _get_att(self, argument: Any, depth: int = 0) -> list[Any] | None:
         if isinstance(argument, str) and "." in argument:
             name, attribute = argument.split(".", 1)
         elif isinstance(argument, list) and len(argument) == 2 and all(isinstance(a, str) for a in argument):
@@ -183,8 +135,8 @@ class Resolver:
         resource = self.resources.get(name)
         if not isinstance(resource, dict):
             return None if self.generated_resources else [ResourceRef(None, name, attribute.lower())]
-        kind = _KINDS.get(str(resource.get("Type")))
-        attributes = {"Arn": "arn", "KeyId": "id", "QueueName": "name", "QueueUrl": "url"}
+        kind = CLOUDFORMATION_KINDS.get(str(resource.get("Type")))
+        attributes = CLOUDFORMATION_ATTRIBUTES
         if kind is None or attribute not in attributes:
             return None  # nested stack outputs, custom resource attributes, ...: unknown offline
         if kind == "queue" and attribute == "QueueName":
@@ -196,12 +148,7 @@ class Resolver:
     def _if(self, argument: Any, depth: int) -> list[Any] | None:
         if not isinstance(argument, list) or len(argument) != 3:
             return None
-        first = self.options(argument[1], depth + 1)
-        second = self.options(argument[2], depth + 1)
-        if first is None or second is None:
-            return None
-        merged = first + [o for o in second if o not in first]
-        return merged if len(merged) <= _MAX_OPTIONS else None
+        return merge_branches([self.options(argument[1], depth + 1), self.options(argument[2], depth + 1)])
 
     def _sub(self, argument: Any, depth: int) -> list[Any] | None:
         variables: dict[str, list[Any] | None] = {}
@@ -230,7 +177,7 @@ class Resolver:
         pieces.append([text[position:]])
         if len(pieces) == 3 and pieces[0] == [""] and pieces[2] == [""]:
             return pieces[1]  # "${Key.Arn}" alone is the reference itself
-        return _concatenate(pieces, "")
+        return concatenate(pieces, refuse=_is_dynamic_reference)
 
     def _join(self, argument: Any, depth: int) -> list[Any] | None:
         if not isinstance(argument, list) or len(argument) != 2 or not isinstance(argument[0], str):
@@ -243,7 +190,7 @@ class Resolver:
         else:
             pieces = [[item] for item in items[0]]
         pieces = [p for p in pieces if p != [ABSENT]]
-        return _concatenate(pieces, argument[0])
+        return concatenate(pieces, argument[0], refuse=_is_dynamic_reference)
 
     def _select(self, argument: Any, depth: int) -> list[Any] | None:
         if not isinstance(argument, list) or len(argument) != 2:
@@ -272,25 +219,21 @@ class Resolver:
         return self.options(found, depth + 1)
 
 
-def _concatenate(pieces: list[list[Any] | None], delimiter: str) -> list[Any] | None:
-    """Every string the pieces can form; None when a piece is unknown or not text."""
-    if any(p is None for p in pieces):
-        return None
-    combos = 1
-    for piece in pieces:
-        combos *= max(len(piece or []), 1)
-    if combos > _MAX_OPTIONS:
-        return None
-    results: list[Any] = []
-    for combination in itertools.product(*[p for p in pieces if p is not None]):
-        if not all(isinstance(c, (str, int, float)) and not isinstance(c, bool) for c in combination):
-            return None
-        text = delimiter.join(str(c) for c in combination)
-        if _DYNAMIC_REFERENCE in text:
-            return None  # a dynamic reference built with Sub or Join
-        if text not in results:
-            results.append(text)
-    return results
+def _is_dynamic_reference(text: str) -> bool:
+    """A dynamic reference (SSM, Secrets Manager) built with Sub or Join: resolved at deploy time."""
+    return _DYNAMIC_REFERENCE in text
+
+
+# Each intrinsic function: (resolver, its argument, depth) -> the contents it may take.
+_INTRINSICS: dict[str, Callable[[Resolver, Any, int], list[Any] | None]] = {
+    "Ref": Resolver._ref,
+    "Fn::GetAtt": Resolver._get_att,
+    "Fn::If": Resolver._if,
+    "Fn::Sub": Resolver._sub,
+    "Fn::Join": Resolver._join,
+    "Fn::Select": Resolver._select,
+    "Fn::FindInMap": Resolver._find_in_map,
+}
 
 
 def _plain(node: Any) -> Any:
@@ -315,12 +258,40 @@ def _properties(resource: dict) -> dict:
     return properties if isinstance(properties, dict) else {}
 
 
+class _Properties:
+    """A resource's properties (or a nested object of them) as `build.Attributes`."""
+
+    naming: Naming = "aws"
+
+    def __init__(self, builder: _Builder, properties: Any, span: Span) -> None:
+        self.builder = builder
+        self.properties: dict = properties if isinstance(properties, dict) else {}
+        self.span = span  # nested objects point at their resource when an attribute is missing
+
+    def value(self, name: str, convert: Converter | None = None) -> Value | None:
+        return self.builder.value(self.properties, name, self.span, convert)
+
+    def document(self, name: str) -> tuple[Value | None, Any]:
+        if name not in self.properties:
+            return None, None
+        node = self.properties[name]
+        span = key_span(self.properties, name, self.builder.file, self.span)
+        return Value.of(self.builder.resolver.one(node), span), node
+
+    def children(self, name: str) -> list[build.Attributes]:
+        node = self.properties.get(name)
+        nodes = node if isinstance(node, list) else [node]
+        return [_Properties(self.builder, n, self.span) for n in nodes if isinstance(n, dict)]
+
+
 class _Builder:
     def __init__(self, template: dict, file: str, unit: Unit) -> None:
         self.template = template
         self.file = file
         self.unit = unit
         self.resolver = Resolver(template, unit.account, unit.region)
+        self.account = unit.account or THIS_ACCOUNT
+        self.region = unit.region or THIS_REGION
 
     def value(self, properties: dict, name: str, resource_span: Span, convert: Any = None) -> Value | None:
         """The property `name` as a Value located at its key, or None when it is not written."""
@@ -339,206 +310,89 @@ class _Builder:
         for name, resource in resources.items():
             if not isinstance(resource, dict):
                 continue
-            kind = resource.get("Type")
-            span = key_span(resource, "Type", self.file, span_of(name, self.file) or Span(self.file, 1))
-            properties = _properties(resource)
-            ignores = _metadata_ignores(resource)
-            if kind == "AWS::SQS::Queue":
-                self.unit.queues.append(self.queue(str(name), span, ignores, properties))
-            elif kind in ("AWS::KMS::Key", "AWS::KMS::ReplicaKey"):
-                self.unit.keys.append(self.key(str(name), span, ignores, properties))
-            elif kind == "AWS::KMS::Alias":
-                self.unit.aliases.append(
-                    Alias(
-                        str(name),
-                        span,
-                        ignores,
-                        alias_name=self.value(properties, "AliasName", span),
-                        target=self.value(properties, "TargetKeyId", span),
-                    )
-                )
-            elif kind in _IDENTITY_POLICY_TYPES:
-                self.unit.identity_policies.extend(
-                    self.identity_policies(str(name), kind, span, ignores, properties)
-                )
-            elif kind == "AWS::Lambda::EventSourceMapping":
-                source = self.value(properties, "EventSourceArn", span)
-                if source is not None and source.some(_is_queue_target):
-                    function = self.value(properties, "FunctionName", span)
-                    self.unit.consumers.append(
-                        Consumer(str(name), span, ignores, queue=source, function=function)
-                    )
-            elif kind in (
-                "AWS::SNS::Subscription",
-                "AWS::SNS::Topic",
-                "AWS::Events::Rule",
-                "AWS::Events::EventBus",
-                "AWS::S3::Bucket",
-                "Custom::S3BucketNotifications",
-            ):
-                self.unit.senders.extend(self.senders(str(name), kind, span, ignores, properties))
+            kind = str(resource.get("Type"))
+            handler = _RESOURCE_BUILDERS.get(kind)
+            if handler is not None:
+                span = key_span(resource, "Type", self.file, span_of(name, self.file) or Span(self.file, 1))
+                properties = _Properties(self, _properties(resource), span)
+                handler(self, str(name), kind, properties, _metadata_ignores(resource))
 
-    def queue(self, name: str, span: Span, ignores: frozenset[str], properties: dict) -> Queue:
-        queue = Queue(
-            name,
-            span,
-            ignores,
-            queue_name=self.value(properties, "QueueName", span),
-            account=self.unit.account or THIS_ACCOUNT,
-            region=self.unit.region or THIS_REGION,
-            fifo=self.value(properties, "FifoQueue", span, to_bool),
-            content_based_deduplication=self.value(properties, "ContentBasedDeduplication", span, to_bool),
-            deduplication_scope=self.value(properties, "DeduplicationScope", span),
-            fifo_throughput_limit=self.value(properties, "FifoThroughputLimit", span),
-            kms_key=self.value(properties, "KmsMasterKeyId", span),
-            sqs_managed_sse=self.value(properties, "SqsManagedSseEnabled", span, to_bool),
-            reuse_period=self.value(properties, "KmsDataKeyReusePeriodSeconds", span, to_int),
+    def queue(self, name: str, kind: str, properties: _Properties, ignores: frozenset[str]) -> None:
+        queue = build.queue(
+            name, properties.span, properties, ignores=ignores, account=self.account, region=self.region
         )
-        queue.redrive_target = self.dead_letter_target(properties, span)
-        return queue
+        self.unit.queues.append(queue)
 
-    def dead_letter_target(self, properties: dict, span: Span) -> Value | None:
-        """The deadLetterTargetArn of a RedrivePolicy (a queue's, an SNS subscription's), given as an
-        object or as JSON text; None when there is none, unknown when it cannot be read."""
-        redrive = properties.get("RedrivePolicy")
-        if redrive is None:
-            return None
-        redrive_span = key_span(properties, "RedrivePolicy", self.file, span)
-        content = self.resolver.one(redrive)
-        if isinstance(content, str):
-            content = json_in_string(content)
-        if isinstance(content, dict) and "deadLetterTargetArn" in content:
-            target_span = key_span(redrive, "deadLetterTargetArn", self.file, redrive_span)
-            return Value.from_options([content["deadLetterTargetArn"]], target_span)
-        return Value.unknown(redrive_span) if content is UNKNOWN else None
-
-    def key(self, name: str, span: Span, ignores: frozenset[str], properties: dict) -> Key:
-        key = Key(
-            name,
-            span,
-            ignores,
-            account=self.unit.account or THIS_ACCOUNT,
-            region=self.unit.region or THIS_REGION,
-            enabled=self.value(properties, "Enabled", span, to_bool),
-            key_spec=self.value(properties, "KeySpec", span),
-            key_usage=self.value(properties, "KeyUsage", span),
+    def key(self, name: str, kind: str, properties: _Properties, ignores: frozenset[str]) -> None:
+        key = build.key(
+            name, properties.span, properties, ignores=ignores, account=self.account, region=self.region
         )
-        if "KeyPolicy" in properties:
-            policy_span = key_span(properties, "KeyPolicy", self.file, span)
-            node = properties["KeyPolicy"]
-            content = self.resolver.one(node)
-            document = None if content is UNKNOWN else build_policy(content, node, self.file, policy_span)
-            key.policy = Value.of(document, policy_span) if document else Value.unknown(policy_span)
-        return key
+        self.unit.keys.append(key)
+
+    def alias(self, name: str, kind: str, properties: _Properties, ignores: frozenset[str]) -> None:
+        self.unit.aliases.append(build.alias(name, properties.span, properties, ignores=ignores))
 
     def identity_policies(
-        self, name: str, kind: str, span: Span, ignores: frozenset[str], properties: dict
-    ) -> list[IdentityPolicy]:
+        self, name: str, kind: str, properties: _Properties, ignores: frozenset[str]
+    ) -> None:
         """IAM policies for roles, users and groups: inline on a role, or attached by name."""
+        span = properties.span
         if kind in ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"):
-            role = [Value.of(ResourceRef(_KINDS[kind], name, "arn"), span)]
-            if properties.get("ManagedPolicyArns"):  # permissions defined outside the unit
-                self.unit.cache.setdefault("holders-with-outside-policies", set()).add(
-                    f"{_KINDS[kind]}:{name}"
-                )
-            inline = properties.get("Policies")
-            documents = [(entry, "PolicyDocument") for entry in (inline or []) if isinstance(entry, dict)]
+            holder = CLOUDFORMATION_KINDS[kind]
+            principals = [Value.of(ResourceRef(holder, name, "arn"), span)]
+            if properties.properties.get("ManagedPolicyArns"):  # permissions defined outside the unit
+                self.unit.holders_with_outside_policies.add(f"{holder}:{name}")
+            owners = properties.children("Policies")
         else:
-            role = [
+            principals = [
                 value
                 for field in ("Roles", "Users", "Groups", "RoleName", "UserName", "GroupName")
-                if (value := self.value(properties, field, span)) is not None
+                if (value := properties.value(field)) is not None
             ]
-            documents = [(properties, "PolicyDocument")]
-        found = []
-        for owner, field in documents:
-            if field not in owner:
-                continue
-            where = key_span(owner, field, self.file, span)
-            content = self.resolver.one(owner[field])
-            document = None if content is UNKNOWN else build_policy(content, owner[field], self.file, where)
-            found.append(
-                IdentityPolicy(
-                    name,
-                    span,
-                    ignores,
-                    principals=role,
-                    account=self.unit.account or THIS_ACCOUNT,
-                    document=document,
-                )
-            )
-        return found
+            owners = [properties]
+        for owner in owners:
+            policy = build.identity_policy(name, span, owner, principals, self.account, ignores)
+            if policy is not None:
+                self.unit.identity_policies.append(policy)
 
-    def senders(
-        self, name: str, kind: str, span: Span, ignores: frozenset[str], properties: dict
-    ) -> list[Sender]:
-        found: list[Sender] = []
-        if kind == "AWS::SNS::Subscription":
-            protocol = self.resolver.one(properties.get("Protocol"))
-            topic = self.value(properties, "TopicArn", span)
-            if protocol == "sqs":
-                found.append(
-                    Sender(
-                        name,
-                        span,
-                        ignores,
-                        "sns.amazonaws.com",
-                        self.value(properties, "Endpoint", span),
-                        topic,
-                    )
-                )
-            # SNS itself sends what it could not deliver (by any protocol) to the dead-letter queue
-            dead_letter = self.dead_letter_target(properties, span)
-            if dead_letter is not None:
-                found.append(Sender(name, span, ignores, "sns.amazonaws.com", dead_letter, topic, True))
-        elif kind == "AWS::SNS::Topic":  # subscriptions written inline on the topic
-            subscriptions = properties.get("Subscription")
-            topic = Value.of(ResourceRef("topic", name, "arn"), span)
-            for subscription in subscriptions if isinstance(subscriptions, list) else []:
-                if (
-                    isinstance(subscription, dict)
-                    and self.resolver.one(subscription.get("Protocol")) == "sqs"
-                ):
-                    endpoint = self.value(subscription, "Endpoint", span)
-                    found.append(Sender(name, span, ignores, "sns.amazonaws.com", endpoint, topic))
-        elif kind == "AWS::Events::Rule":
-            targets = properties.get("Targets")
-            rule_arn = Value.of(ResourceRef("rule", name, "arn"), span)
-            for target in targets if isinstance(targets, list) else []:
-                if not isinstance(target, dict):
-                    continue
-                arn = self.value(target, "Arn", span)
-                if arn is not None and arn.some(_is_queue_target):
-                    found.append(Sender(name, span, ignores, "events.amazonaws.com", arn, rule_arn))
-                config = target.get("DeadLetterConfig")
-                dead_letter = self.value(config, "Arn", span) if isinstance(config, dict) else None
-                if dead_letter is not None:
-                    found.append(
-                        Sender(name, span, ignores, "events.amazonaws.com", dead_letter, rule_arn, True)
-                    )
-        elif kind == "AWS::Events::EventBus":  # events the bus itself could not deliver to a target
-            config = properties.get("DeadLetterConfig")
-            dead_letter = self.value(config, "Arn", span) if isinstance(config, dict) else None
-            if dead_letter is not None:
-                bus_arn = Value.of(ResourceRef("event-bus", name, "arn"), span)
-                found.append(Sender(name, span, ignores, "events.amazonaws.com", dead_letter, bus_arn, True))
-        elif kind in ("AWS::S3::Bucket", "Custom::S3BucketNotifications"):
-            # CDK writes a bucket's notifications as a custom resource with the S3 API's own shape
-            notifications = properties.get("NotificationConfiguration")
-            configurations = (
-                notifications.get("QueueConfigurations") if isinstance(notifications, dict) else None
+    def consumer(self, name: str, kind: str, properties: _Properties, ignores: frozenset[str]) -> None:
+        consumer = build.consumer(name, properties.span, properties, ignores)
+        if consumer is not None:
+            self.unit.consumers.append(consumer)
+
+    def subscription(self, name: str, kind: str, properties: _Properties, ignores: frozenset[str]) -> None:
+        self.unit.senders.extend(build.subscription_senders(name, properties.span, properties, ignores))
+
+    def topic(self, name: str, kind: str, properties: _Properties, ignores: frozenset[str]) -> None:
+        """Subscriptions written inline on the topic."""
+        topic = Value.of(ResourceRef("topic", name, "arn"), properties.span)
+        for subscription in properties.children("Subscription"):
+            self.unit.senders.extend(
+                build.subscription_senders(name, properties.span, subscription, ignores, topic)
             )
-            queue_field = "Queue" if kind == "AWS::S3::Bucket" else "QueueArn"
-            bucket = (
-                Value.of(ResourceRef("bucket", name, "arn"), span)
-                if kind == "AWS::S3::Bucket"
-                else self.bucket_arn(properties.get("BucketName"), span)
-            )
-            for configuration in configurations if isinstance(configurations, list) else []:
-                if isinstance(configuration, dict) and queue_field in configuration:
-                    queue = self.value(configuration, queue_field, span)
-                    found.append(Sender(name, span, ignores, "s3.amazonaws.com", queue, bucket))
-        return found
+
+    def event_rule(self, name: str, kind: str, properties: _Properties, ignores: frozenset[str]) -> None:
+        rule = Value.of(ResourceRef("rule", name, "arn"), properties.span)
+        for target in properties.children("Targets"):
+            self.unit.senders.extend(build.event_target_senders(name, target, rule, ignores))
+
+    def event_bus(self, name: str, kind: str, properties: _Properties, ignores: frozenset[str]) -> None:
+        """Events the bus itself could not deliver to a target."""
+        bus = Value.of(ResourceRef("event-bus", name, "arn"), properties.span)
+        self.unit.senders.extend(build.dead_letter_senders(name, properties, bus, ignores))
+
+    def bucket(self, name: str, kind: str, properties: _Properties, ignores: frozenset[str]) -> None:
+        # CDK writes a bucket's notifications as a custom resource with the S3 API's own shape
+        if kind == "AWS::S3::Bucket":
+            bucket = Value.of(ResourceRef("bucket", name, "arn"), properties.span)
+        else:
+            bucket = self.bucket_arn(properties.properties.get("BucketName"), properties.span)
+        configurations = [
+            configuration
+            for notifications in properties.children("NotificationConfiguration")
+            for configuration in notifications.children("QueueConfigurations")
+        ]
+        self.unit.senders.extend(build.bucket_notification_senders(name, configurations, bucket, ignores))
 
     def bucket_arn(self, node: Any, span: Span) -> Value:
         """The ARN of the bucket a custom resource names: `{Ref: Bucket}` of the template, or a name."""
@@ -551,10 +405,34 @@ class _Builder:
         return Value.unknown(span)
 
 
-def _is_queue_target(content: Any) -> bool:
-    if isinstance(content, ResourceRef):
-        return content.kind == "queue"
-    return isinstance(content, str) and ":sqs:" in content
+_Handler = Callable[[_Builder, str, str, _Properties, frozenset[str]], None]
+# What each resource type adds to the model.
+_RESOURCE_BUILDERS: dict[str, _Handler] = {
+    "AWS::SQS::Queue": _Builder.queue,
+    "AWS::KMS::Key": _Builder.key,
+    "AWS::KMS::ReplicaKey": _Builder.key,
+    "AWS::KMS::Alias": _Builder.alias,
+    **dict.fromkeys(
+        (
+            "AWS::IAM::User",
+            "AWS::IAM::Group",
+            "AWS::IAM::Policy",
+            "AWS::IAM::ManagedPolicy",
+            "AWS::IAM::Role",
+            "AWS::IAM::RolePolicy",
+            "AWS::IAM::UserPolicy",
+            "AWS::IAM::GroupPolicy",
+        ),
+        _Builder.identity_policies,
+    ),
+    "AWS::Lambda::EventSourceMapping": _Builder.consumer,
+    "AWS::SNS::Subscription": _Builder.subscription,
+    "AWS::SNS::Topic": _Builder.topic,
+    "AWS::Events::Rule": _Builder.event_rule,
+    "AWS::Events::EventBus": _Builder.event_bus,
+    "AWS::S3::Bucket": _Builder.bucket,
+    "Custom::S3BucketNotifications": _Builder.bucket,
+}
 
 
 def _metadata_ignores(resource: dict) -> frozenset[str]:

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from ..model import ABSENT, UNKNOWN, Span, Value
+from ..model import ABSENT, UNKNOWN
 
 
 def to_bool(content: Any) -> Any:
@@ -32,14 +32,6 @@ def json_in_string(text: str) -> Any:
         return json.loads(text)
     except (ValueError, RecursionError):
         return UNKNOWN
-
-
-def dead_letter_target(redrive: Any, span: Span) -> Value:
-    """The deadLetterTargetArn of a RedrivePolicy given as a structure or as JSON text (unknown if none)."""
-    content = json_in_string(redrive) if isinstance(redrive, str) else redrive
-    if isinstance(content, dict) and "deadLetterTargetArn" in content:
-        return Value.from_options([content["deadLetterTargetArn"]], span)
-    return Value.unknown(span)
 
 
 def sent_bool(content: Any) -> Any:

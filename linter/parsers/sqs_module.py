@@ -39,11 +39,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..model import ABSENT, THIS_ACCOUNT, THIS_REGION, UNKNOWN, Queue, ResourceRef, Value
-from .scalars import sent_bool, sent_string, to_bool, to_int
+from ..model import ABSENT, UNKNOWN, Queue, ResourceRef, Span, Value
+from . import build
+from .resource_types import Converter, Naming
+from .scalars import to_bool
+from .tf_eval import json_content
 
 if TYPE_CHECKING:
-    from .terraform import Block, ModuleBuilder
+    from .hcl import Block
+    from .terraform import ModuleBuilder
 
 _SOURCE = re.compile(
     r"^(?:registry\.terraform\.io/)?terraform-aws-modules/sqs/aws$"
@@ -192,24 +196,19 @@ def _release_queues(builder: ModuleBuilder, block: Block, prefix: str, release: 
         else:  # `var.sqs_managed_sse_enabled ? var.sqs_managed_sse_enabled : null`
             sent = Value(tuple(ABSENT if o is False else o for o in chosen.options), chosen.span)
             sse = None if sent.every(lambda o: o is ABSENT) else sent
-    queue = Queue(
-        f"{prefix}module.{block.labels[0]}.aws_sqs_queue.this",
-        header,
-        queue_name=None if argument("name_prefix") is not None else argument("name"),
-        account=THIS_ACCOUNT,
-        region=THIS_REGION,
-        fifo=argument("fifo_queue", to_bool),
-        content_based_deduplication=argument("content_based_deduplication", sent_bool),
-        deduplication_scope=argument("deduplication_scope", sent_string) if release.fifo_limits else None,
-        fifo_throughput_limit=argument("fifo_throughput_limit", sent_string) if release.fifo_limits else None,
-        kms_key=key,
-        sqs_managed_sse=sse,
-        reuse_period=argument("kms_data_key_reuse_period_seconds", to_int),
-    )
-    redrive = builder.value(block, "redrive_policy", json=True)
-    if redrive is not None and not redrive.every(lambda o: o == "" or o is ABSENT):
-        queue.redrive_target = builder.redrive_target(block)  # the JSON string input, as on the resource
-    return [queue]
+    redrive = builder.value(block, "redrive_policy", json=True)  # the JSON string input, as on the resource
+    arguments = {
+        "name": None if argument("name_prefix") is not None else argument("name"),
+        "fifo_queue": argument("fifo_queue"),
+        "content_based_deduplication": argument("content_based_deduplication"),
+        "deduplication_scope": argument("deduplication_scope") if release.fifo_limits else None,
+        "fifo_throughput_limit": argument("fifo_throughput_limit") if release.fifo_limits else None,
+        "kms_master_key_id": key,
+        "sqs_managed_sse_enabled": sse,
+        "kms_data_key_reuse_period_seconds": argument("kms_data_key_reuse_period_seconds"),
+        "redrive_policy": redrive.map(json_content) if redrive is not None else None,
+    }
+    return [_queue(builder, f"{prefix}module.{block.labels[0]}.aws_sqs_queue.this", header, arguments)]
 
 
 def _unless_sse(sse: Value, key: Value | None) -> Value | None:
@@ -237,47 +236,48 @@ def _v4_queues(builder: ModuleBuilder, block: Block, prefix: str) -> list[Queue]
     if create.every(lambda o: o is False):
         return []
     fifo = argument("fifo_queue", to_bool)
-    queue = _queue(
-        f"{prefix}module.{block.labels[0]}.aws_sqs_queue.this",
-        header,
+    address = f"{prefix}module.{block.labels[0]}.aws_sqs_queue"
+    create_dlq = flag("create_dlq", False)
+    redrive: Value | None = None
+    queues = []
+    if create_dlq.every(lambda o: o is True):
+        dlq_name = argument("dlq_name") or _map(argument("name"), lambda n: f"{n}-dlq")
+        dlq = _queue(
+            builder,
+            f"{address}.dlq",
+            header,
+            _v4_arguments(
+                name=_name(dlq_name, flag("use_name_prefix", False), fifo),
+                fifo=fifo,
+                sse=argument("dlq_sqs_managed_sse_enabled", to_bool) or flag("sqs_managed_sse_enabled", True),
+                key=argument("dlq_kms_master_key_id") or argument("kms_master_key_id"),
+                period=argument("dlq_kms_data_key_reuse_period_seconds")
+                or argument("kms_data_key_reuse_period_seconds"),
+                dedup=argument("dlq_content_based_deduplication") or argument("content_based_deduplication"),
+                scope=argument("dlq_deduplication_scope") or argument("deduplication_scope"),
+                limit=argument("fifo_throughput_limit"),
+            ),
+        )
+        # `redrive_policy = jsonencode({deadLetterTargetArn = aws_sqs_queue.dlq[0].arn, ...})`
+        redrive = Value.of({"deadLetterTargetArn": ResourceRef("queue", dlq.name, "arn")}, header)
+        queues.append(dlq)
+    elif not create_dlq.known:
+        redrive = Value.unknown(header)
+    arguments = _v4_arguments(
         name=_name(argument("name"), flag("use_name_prefix", False), fifo),
         fifo=fifo,
         sse=flag("sqs_managed_sse_enabled", True),
         key=argument("kms_master_key_id"),
-        period=argument("kms_data_key_reuse_period_seconds", to_int),
-        dedup=argument("content_based_deduplication", sent_bool),
-        scope=argument("deduplication_scope", sent_string),
-        limit=argument("fifo_throughput_limit", sent_string),
+        period=argument("kms_data_key_reuse_period_seconds"),
+        dedup=argument("content_based_deduplication"),
+        scope=argument("deduplication_scope"),
+        limit=argument("fifo_throughput_limit"),
     )
-    queues = [queue]
-    create_dlq = flag("create_dlq", False)
-    if create_dlq.every(lambda o: o is True):
-        dlq_name = argument("dlq_name") or _map(argument("name"), lambda n: f"{n}-dlq")
-        dlq = _queue(
-            f"{prefix}module.{block.labels[0]}.aws_sqs_queue.dlq",
-            header,
-            name=_name(dlq_name, flag("use_name_prefix", False), fifo),
-            fifo=fifo,
-            sse=argument("dlq_sqs_managed_sse_enabled", to_bool) or flag("sqs_managed_sse_enabled", True),
-            key=argument("dlq_kms_master_key_id") or argument("kms_master_key_id"),
-            period=argument("dlq_kms_data_key_reuse_period_seconds", to_int)
-            or argument("kms_data_key_reuse_period_seconds", to_int),
-            dedup=argument("dlq_content_based_deduplication", sent_bool)
-            or argument("content_based_deduplication", sent_bool),
-            scope=argument("dlq_deduplication_scope", sent_string)
-            or argument("deduplication_scope", sent_string),
-            limit=argument("fifo_throughput_limit", sent_string),
-        )
-        queue.redrive_target = Value.of(ResourceRef("queue", dlq.name, "arn"), header)
-        queues.append(dlq)
-    elif not create_dlq.known:
-        queue.redrive_target = Value.unknown(header)
-    return queues
+    arguments["redrive_policy"] = redrive
+    return [_queue(builder, f"{address}.this", header, arguments), *queues]
 
 
-def _queue(
-    address: str,
-    header: Any,
+def _v4_arguments(
     *,
     name: Value | None,
     fifo: Value | None,
@@ -287,22 +287,50 @@ def _queue(
     dedup: Value | None,
     scope: Value | None,
     limit: Value | None,
-) -> Queue:
-    # A key that is passed wins; SSE-SQS (the module's default) applies only without one.
-    return Queue(
+) -> dict[str, Value | None]:
+    """What 4.x sends to `aws_sqs_queue`: a key that is passed wins; SSE-SQS (the module's default)
+    applies only without one."""
+    return {
+        "name": name,
+        "fifo_queue": fifo,
+        "content_based_deduplication": dedup,
+        "deduplication_scope": scope,
+        "fifo_throughput_limit": limit,
+        "kms_master_key_id": key,
+        "sqs_managed_sse_enabled": sse if key is None else None,
+        "kms_data_key_reuse_period_seconds": period,
+    }
+
+
+def _queue(builder: ModuleBuilder, address: str, header: Span, arguments: dict[str, Value | None]) -> Queue:
+    """The `aws_sqs_queue` the module declares, given the arguments it sends to it."""
+    return build.queue(
         address,
         header,
-        queue_name=name,
-        account=THIS_ACCOUNT,
-        region=THIS_REGION,
-        fifo=fifo,
-        content_based_deduplication=dedup,
-        deduplication_scope=scope,
-        fifo_throughput_limit=limit,
-        kms_key=key,
-        sqs_managed_sse=sse if key is None else None,
-        reuse_period=period,
+        _Arguments(arguments, header),
+        account=builder.model.account,
+        region=builder.model.region,
     )
+
+
+class _Arguments:
+    """What the module passes to its `aws_sqs_queue`, as `build.Attributes` (the provider's names)."""
+
+    naming: Naming = "terraform"
+
+    def __init__(self, arguments: dict[str, Value | None], span: Span) -> None:
+        self.arguments = arguments
+        self.span = span
+
+    def value(self, name: str, convert: Converter | None = None) -> Value | None:
+        value = self.arguments.get(name)
+        return value.map(convert) if value is not None and convert else value
+
+    def document(self, name: str) -> tuple[Value | None, Any]:
+        return self.arguments.get(name), None
+
+    def children(self, name: str) -> list[build.Attributes]:
+        return []
 
 
 def _name(name: Value | None, use_prefix: Value, fifo: Value | None) -> Value | None:

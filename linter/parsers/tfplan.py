@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import THIS_ACCOUNT, THIS_REGION, Alias, Key, Queue, ResourceRef, Span, Unit, Value
+from ..model import ResourceRef, Span, Unit, Value
+from .build import Attributes
 from .located import key_span, span_of
-from .policies import build_policy
-from .scalars import dead_letter_target, to_bool, to_int
-from .terraform import REFERENCE_ATTRIBUTES, RESOURCE_KINDS
+from .resource_types import TERRAFORM_ATTRIBUTES, TERRAFORM_KINDS, TERRAFORM_READ_TYPES, Converter, Naming
+from .terraform import TerraformModel
 
 
 def is_plan(document: Any) -> bool:
@@ -42,11 +42,73 @@ def _configuration(document: dict, module_path: str, resource_address: str) -> d
     for call in calls:  # module.a["x"].module.b[0] -> a, b
         module = ((module.get("module_calls") or {}).get(call) or {}).get("module") or {}
     local_address = resource_address[len(module_path) + 1 :] if module_path else resource_address
-    local_address = local_address.split("[", 1)[0]
+    local_address = _without_index(local_address)
     for resource in module.get("resources") or []:
         if isinstance(resource, dict) and resource.get("address") == local_address:
             return resource
     return {}
+
+
+class PlannedResource:
+    """A resource of the plan (or a nested block of it) as `terraform.TerraformResource`: an attribute
+    the author wrote, as planned; a value known only after apply is followed through its configuration
+    reference, else unknown. Attributes the provider filled in are left out."""
+
+    naming: Naming = "terraform"
+
+    def __init__(self, reader: PlanReader, values: Any, written: Any, module_path: str, span: Span) -> None:
+        self.reader = reader
+        self.values: dict = values if isinstance(values, dict) else {}
+        self.written: dict = written if isinstance(written, dict) else {}
+        self.module_path = module_path
+        self.span = span
+
+    def value(self, name: str, convert: Converter | None = None) -> Value | None:
+        if name not in self.written:
+            return None
+        where = key_span(self.values, name, self.reader.file, self.span)
+        if name in self.values:
+            content = self.values[name]
+            if content is None:
+                return None
+            return Value.of(convert(content) if convert else content, where)
+        expression = self.written[name]
+        references = expression.get("references") if isinstance(expression, dict) else None
+        found = {
+            ref
+            for r in references or []
+            if isinstance(r, str) and (ref := self.reader.reference(r, self.module_path)) is not None
+        }
+        # one resource (an expression choosing between several stays unknown)
+        if len({(r.kind, r.name) for r in found}) == 1:
+            return Value.of(next(iter(found)), where)
+        return Value.unknown(where)
+
+    def document(self, name: str) -> tuple[Value | None, Any]:
+        return self.value(name), None
+
+    def children(self, name: str) -> list[Attributes]:
+        if name not in self.written:
+            return []
+        planned = self.values.get(name)
+        written = self.written.get(name)
+        items = planned if isinstance(planned, list) else []
+        expressions = written if isinstance(written, list) else []
+        return [
+            PlannedResource(
+                self.reader,
+                item,
+                expressions[index] if index < len(expressions) else {},
+                self.module_path,
+                span_of(item, self.reader.file) or self.span,
+            )
+            for index, item in enumerate(items)
+        ]
+
+    def generated(self, block_type: str) -> bool:
+        """Planned nested blocks the configuration does not write out (a `dynamic` block made them)."""
+        planned = self.values.get(block_type)
+        return bool(planned) and block_type not in self.written
 
 
 class PlanReader:
@@ -55,109 +117,42 @@ class PlanReader:
         self.file = file
         self.unit = unit
         self.root = (document.get("planned_values") or {}).get("root_module")
-        self.key_policies: list[tuple[Value | None, Value | None]] = []
-        self.addresses = {str(r.get("address", "")).split("[", 1)[0] for r, _ in _resources(self.root)}
+        self.addresses = {_without_index(str(r.get("address", ""))) for r, _ in _resources(self.root)}
 
     def read(self) -> None:
+        model = TerraformModel(self.unit)
+        planned = []
         for resource, module_path in _resources(self.root):
-            kind = resource.get("type")
-            if resource.get("mode", "managed") == "managed" and (
-                kind in RESOURCE_KINDS or kind == "aws_kms_key_policy"
-            ):
-                self.resource(resource, module_path)
-        for key_id, policy in self.key_policies:  # aws_kms_key_policy sets the policy of a key of the plan
-            target = key_id.single if key_id is not None else None
-            key = next(
-                (k for k in self.unit.keys if isinstance(target, ResourceRef) and target.name == k.name), None
-            )
-            if key is not None and policy is not None:
-                document = build_policy(policy.single, None, self.file, policy.span) if policy.known else None
-                key.policy = Value.of(document, policy.span) if document else Value.unknown(policy.span)
+            if resource.get("mode", "managed") == "managed" and resource.get("type") in TERRAFORM_READ_TYPES:
+                address = _without_index(str(resource.get("address", "")))
+                span = key_span(
+                    resource, "address", self.file, span_of(resource, self.file) or Span(self.file, 1)
+                )
+                written = _configuration(self.document, module_path, address).get("expressions")
+                attributes = PlannedResource(self, resource.get("values"), written, module_path, span)
+                planned.append((str(resource["type"]), address, attributes))
+        for resource_type, address, attributes in planned:
+            model.add(resource_type, address, attributes)
+        for resource_type, address, attributes in planned:  # once every resource exists
+            model.attach(resource_type, address, attributes)
 
-    def resource(self, resource: dict, module_path: str) -> None:
-        address = str(resource.get("address", "")).split("[", 1)[0]
-        span = key_span(resource, "address", self.file, span_of(resource, self.file) or Span(self.file, 1))
-        planned = resource.get("values")
-        values: dict = planned if isinstance(planned, dict) else {}
-        written = _configuration(self.document, module_path, address).get("expressions") or {}
-        kind = RESOURCE_KINDS.get(str(resource["type"]), "")
-
-        def value(name: str, convert: Any = None) -> Value | None:
-            return self.value(values, written, module_path, name, span, convert)
-
-        if kind == "queue":
-            queue = Queue(
-                address,
-                span,
-                queue_name=value("name"),
-                account=self.unit.account or THIS_ACCOUNT,
-                region=self.unit.region or THIS_REGION,
-                fifo=value("fifo_queue", to_bool),
-                content_based_deduplication=value("content_based_deduplication", to_bool),
-                deduplication_scope=value("deduplication_scope"),
-                fifo_throughput_limit=value("fifo_throughput_limit"),
-                kms_key=value("kms_master_key_id"),
-                sqs_managed_sse=value("sqs_managed_sse_enabled", to_bool),
-                reuse_period=value("kms_data_key_reuse_period_seconds", to_int),
-            )
-            redrive = value("redrive_policy")
-            if redrive is not None:
-                queue.redrive_target = dead_letter_target(redrive.single, redrive.span)
-            self.unit.queues.append(queue)
-        elif kind == "key":
-            key = Key(
-                address,
-                span,
-                account=self.unit.account or THIS_ACCOUNT,
-                region=self.unit.region or THIS_REGION,
-                enabled=value("is_enabled", to_bool) or value("enabled", to_bool),
-                key_spec=value("customer_master_key_spec") or value("key_spec"),
-                key_usage=value("key_usage"),
-            )
-            policy = value("policy")
-            if policy is not None:
-                document = build_policy(policy.single, None, self.file, policy.span) if policy.known else None
-                key.policy = Value.of(document, policy.span) if document else Value.unknown(policy.span)
-            self.unit.keys.append(key)
-        elif kind == "alias":
-            self.unit.aliases.append(
-                Alias(address, span, alias_name=value("name"), target=value("target_key_id"))
-            )
-        elif resource.get("type") == "aws_kms_key_policy":
-            self.key_policies.append((value("key_id"), value("policy")))
-
-    def value(
-        self, values: dict, written: dict, module_path: str, name: str, span: Span, convert: Any
-    ) -> Value | None:
-        """An attribute the author wrote, as planned; a value known only after apply is followed through
-        its configuration reference, else unknown. Attributes the provider filled in are left out."""
-        if name not in written:
-            return None
-        where = key_span(values, name, self.file, span)
-        if name in values:
-            content = values[name]
-            if content is None:
-                return None
-            return Value.of(convert(content) if convert else content, where)
-        references = written[name].get("references") if isinstance(written[name], dict) else None
-        found = {self.reference(str(r), module_path) for r in references or [] if isinstance(r, str)} - {None}
-        named = {(r.kind, r.name) for r in found}
-        if len(named) == 1:  # one resource: (an expression choosing between several stays unknown)
-            return Value.of(next(iter(found)), where)
-        return Value.unknown(where)
-
-    def reference(self, reference: str, module_path: str) -> Any:
+    def reference(self, reference: str, module_path: str) -> ResourceRef | None:
         """`aws_kms_key.main.arn` (in the module at `module_path`) as the model's ResourceRef."""
         parts = reference.split(".")
-        if len(parts) < 3 or parts[0] not in RESOURCE_KINDS:
+        if len(parts) < 3 or parts[0] not in TERRAFORM_KINDS:
             return None
-        kind = RESOURCE_KINDS[parts[0]]
-        attribute = REFERENCE_ATTRIBUTES[kind].get(parts[2].split("[", 1)[0])
+        kind = TERRAFORM_KINDS[parts[0]]
+        attribute = TERRAFORM_ATTRIBUTES[kind].get(parts[2].split("[", 1)[0])
         if attribute is None:
             return None
         local = f"{parts[0]}.{parts[1].split('[', 1)[0]}"
         address = f"{module_path}.{local}" if module_path else local
         return ResourceRef(kind if address in self.addresses else None, address, attribute)
+
+
+def _without_index(address: str) -> str:
+    """`module.m["a"].aws_sqs_queue.q[0]` -> `module.m["a"].aws_sqs_queue.q`: instances of one block."""
+    return re.sub(r"\[[^\[\]]*\]$", "", address)
 
 
 def parse_plan(document: dict, file: str, unit: Unit) -> None:

@@ -1,0 +1,220 @@
+"""Terraform's two syntaxes, HCL (`*.tf`, tfvars) and JSON (`*.tf.json`), read into blocks and attributes
+whose expressions keep their positions.
+
+python-hcl2's dict output carries no positions, so we read its Lark parse tree instead, whose tokens know
+their line and column: an attribute points at its name, a missing attribute at its block's header.
+Resource blocks no rule reads are blanked before the costly parse (hcl_prefilter).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from hcl2.api import parses_to_tree
+from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedInput
+
+from ..model import ParseError, Span
+from .hcl_prefilter import blank_unread_blocks
+from .located import DecodeError, decode_json, key_of, span_of
+from .resource_types import TERRAFORM_READ_TYPES
+
+
+@dataclass
+class Attribute:
+    name: str
+    expression: Any
+    span: Span
+
+
+@dataclass
+class Block:
+    type: str
+    labels: list[str]
+    span: Span
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    def children(self, block_type: str) -> Iterator[Block]:
+        return (b for b in self.blocks if b.type == block_type)
+
+
+def parse_hcl(text: str, file: str) -> list[Block]:
+    """The top-level blocks of one `.tf` file that rules may read (the rest is blanked before the costly
+    parse, see hcl_prefilter); DecodeError at the parser's position on a syntax error."""
+    return parse_body(blank_unread_blocks(text, TERRAFORM_READ_TYPES) or text, file).blocks
+
+
+_HEREDOC_OPENER = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)[ \t]*\r?$")
+
+
+def close_heredocs_as_terraform(text: str) -> str:
+    """Terraform ends a heredoc at a line holding its marker with spaces around it (`POLICY  `);
+    python-hcl2 wants nothing after the marker, and would run on and swallow the resources that follow.
+    Trailing blanks on opener and closer lines are dropped: no line or column before them moves."""
+    if "<<" not in text:
+        return text
+    lines = text.split("\n")
+    marker: str | None = None
+    for number, line in enumerate(lines):
+        if marker is None:
+            opened = _HEREDOC_OPENER.search(line)
+            if opened:
+                marker = opened.group(1)
+                lines[number] = (
+                    line[: opened.start()]
+                    + opened.group(0).rstrip(" \t\r")
+                    + ("\r" if line.endswith("\r") else "")
+                )
+        elif line.strip(" \t\r") == marker:
+            lines[number] = line.rstrip(" \t\r") + ("\r" if line.endswith("\r") else "")
+            marker = None
+    return "\n".join(lines)
+
+
+def parse_body(text: str, file: str) -> Block:
+    """One HCL file's top-level attributes and blocks (tfvars files have only attributes)."""
+    try:
+        tree = parses_to_tree(close_heredocs_as_terraform(text))
+    except UnexpectedInput as error:
+        token = getattr(error, "token", None) or getattr(error, "char", None)
+        shown = repr(str(token).strip()[:30]) if token is not None and str(token).strip() else "end of line"
+        raise DecodeError(f"HCL syntax error: unexpected {shown}", error.line, error.column) from None
+    except (LarkError, RecursionError, ValueError) as error:
+        raise DecodeError(f"HCL error: {_first_line(str(error))}", 1) from None
+    body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
+    return _body(body, file) if body is not None else Block("body", [], Span(file, 1))
+
+
+def _first_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else "parse error"
+
+
+def _span(tree: Any, file: str) -> Span:
+    meta = getattr(tree, "meta", None)
+    if isinstance(tree, Token):
+        return Span(file, tree.line or 1, tree.column or 1, tree.end_line, tree.end_column)
+    if meta is not None and not getattr(meta, "empty", True):
+        return Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
+    return Span(file, 1)
+
+
+def _name(tree: Any) -> str:
+    """An identifier, keyword or literal used as a name, or a quoted label."""
+    if isinstance(tree, Token):
+        return str(tree)
+    if tree.data == "string":
+        return "".join(str(p.children[0]) for p in _trees(tree) if isinstance(p.children[0], Token))
+    token = next((c for c in tree.children if isinstance(c, Token)), None)
+    return str(token) if token is not None else ""
+
+
+def _trees(tree: Tree) -> list[Tree]:
+    """The child trees, without layout (newlines and comments)."""
+    return [c for c in tree.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+
+def _body(tree: Tree, file: str) -> Block:
+    block = Block("body", [], _span(tree, file))
+    for child in _trees(tree):
+        if child.data == "attribute":
+            parts = _trees(child)
+            name_tree, expression = parts[0], parts[-1]
+            name_token = next((t for t in name_tree.scan_values(lambda v: isinstance(v, Token))), None)
+            start = _span(name_token if name_token is not None else name_tree, file)
+            end = _span(expression, file)
+            span = Span(file, start.line, start.column, end.end_line, end.end_column)
+            block.attributes[_name(name_tree)] = Attribute(_name(name_tree), expression, span)
+        elif child.data == "block":
+            parts = _trees(child)
+            inner = parts[-1] if parts and parts[-1].data == "body" else None
+            header = [p for p in parts if p is not inner]
+            nested = _body(inner, file) if inner is not None else Block("body", [], _span(child, file))
+            start = _span(child, file)
+            nested.type = _name(header[0]) if header else ""
+            nested.labels = [_name(h) for h in header[1:]]
+            nested.span = Span(file, start.line, start.column)
+            block.blocks.append(nested)
+    return block
+
+
+def parse_files(files: list[tuple[str, str]]) -> tuple[list[Block], list[ParseError]]:
+    """The blocks of a module's files, `(shown path, text)`; a file that does not parse is an SQK000 and
+    the rest of the module is still read."""
+    blocks: list[Block] = []
+    errors: list[ParseError] = []
+    for shown, text in files:
+        try:
+            blocks.extend(
+                parse_tf_json(text, shown) if shown.endswith(".tf.json") else parse_hcl(text, shown)
+            )
+        except DecodeError as error:
+            errors.append(ParseError(Span(shown, error.line, error.column), error.message))
+    return blocks, errors
+
+
+# Nested blocks the model reads, which Terraform's JSON syntax writes as objects (or lists of them).
+_JSON_BLOCKS = {
+    "statement",
+    "principals",
+    "not_principals",
+    "condition",
+    "queue",
+    "inline_policy",
+    "dead_letter_config",
+}
+
+
+# Top-level block types and how many labels each takes in the JSON syntax's nesting.
+_JSON_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "locals": 0}
+
+
+def parse_tf_json(text: str, file: str) -> list[Block]:
+    """Terraform's JSON syntax (`*.tf.json`): the same blocks, every string a template as in HCL."""
+    document = decode_json(text)
+    if not isinstance(document, dict):
+        raise DecodeError("a .tf.json file must hold a JSON object", 1)
+    blocks: list[Block] = []
+    for block_type, labels in _JSON_LABELS.items():
+        if block_type in document:
+            blocks.extend(
+                _json_blocks(block_type, document[block_type], labels, [], key_of(document, block_type), file)
+            )
+    return blocks
+
+
+def _json_blocks(
+    block_type: str, node: Any, depth: int, labels: list[str], key: Any, file: str
+) -> list[Block]:
+    if depth > 0:
+        found: list[Block] = []
+        for label, inner in node.items() if isinstance(node, dict) else ():
+            found.extend(_json_blocks(block_type, inner, depth - 1, [*labels, str(label)], label, file))
+        return found
+    return [
+        _json_block(block_type, labels, body, key, file)
+        for body in (node if isinstance(node, list) else [node])
+    ]
+
+
+def _json_block(block_type: str, labels: list[str], body: Any, key: Any, file: str) -> Block:
+    block = Block(block_type, labels, span_of(key, file) or Span(file, 1))
+    for name, value in body.items() if isinstance(body, dict) else ():
+        if name in _JSON_BLOCKS and isinstance(value, (dict, list)):
+            block.blocks.extend(_json_blocks(str(name), value, 0, [], name, file))
+            continue
+        if name == "dynamic" and isinstance(value, dict):  # {"dynamic": {"statement": {...}}}
+            block.blocks.extend(_json_blocks("dynamic", value, 1, [], name, file))
+            continue
+        try:
+            expression = parse_body(f"x = {json.dumps(value)}\n", file).attributes["x"].expression
+        except (DecodeError, KeyError, TypeError, ValueError):
+            continue
+        span = span_of(name, file) or block.span
+        block.attributes[str(name)] = Attribute(str(name), expression, span)
+    return block

@@ -1,0 +1,841 @@
+"""Terraform expressions, evaluated offline into the contents a value may take.
+
+Literals, string templates, `var.*` (defaults, `terraform.tfvars`, `*.auto.tfvars`, a module call's
+arguments), `local.*`, references to keys, aliases, queues and IAM holders of the module,
+`data.aws_caller_identity.*.account_id`, `data.aws_iam_policy_document.*.json`, conditionals (a known
+condition picks its branch, an unknown one keeps both), operators and arithmetic on known values,
+`jsonencode`, `try`/`can` and a table of pure functions, heredocs. Anything else (remote module outputs,
+other data sources, `count.index`, `each.*`, for expressions, splats) is unknown, and unknown silences the
+rules that need it. Each expression kind and each function is a small function in a dispatch table.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from lark import Token, Tree
+
+from ..model import THIS_ACCOUNT, UNKNOWN, ResourceRef
+from ..values import MAX_OPTIONS, Options, combinations, concatenate, merge_branches, single
+from .hcl import Attribute, Block, _name, _trees, parse_body
+from .located import DecodeError
+from .resource_types import TERRAFORM_ATTRIBUTES, TERRAFORM_KINDS
+from .scalars import json_in_string, to_int
+
+_PLACEHOLDER = "__sqs_kms_lint_reference_"
+
+
+_MAX_DEPTH = 60
+
+
+_INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
+
+
+class Evaluator:
+    """Evaluates HCL expressions of one module to the list of contents they may take (None: unknown)."""
+
+    def __init__(
+        self, blocks: list[Block], variables: dict[str, Any], account: str | None, prefix: str = ""
+    ) -> None:
+        self.account = account or THIS_ACCOUNT
+        self.prefix = prefix  # "module.name." inside a called module: resource addresses are unit-wide
+        self.modules: dict[
+            str, tuple[Evaluator, dict[str, Attribute]]
+        ] = {}  # name -> (its evaluator, outputs)
+        self.resources: dict[str, Block] = {}
+        self.data: dict[str, Block] = {}
+        self.variables: dict[str, Any] = {}
+        self.locals: dict[str, Attribute] = {}
+        for block in blocks:
+            if block.type == "resource" and len(block.labels) == 2:
+                self.resources[".".join(block.labels)] = block
+            elif block.type == "data" and len(block.labels) == 2:
+                self.data[".".join(block.labels)] = block
+            elif block.type == "variable" and block.labels:
+                default = block.attributes.get("default")
+                self.variables[block.labels[0]] = default.expression if default is not None else None
+            elif block.type == "locals":
+                self.locals.update(block.attributes)
+        self.given = variables  # values from tfvars files or a module call (UNKNOWN when not knowable)
+        self._active: set[str] = set()  # locals and names being evaluated (cycle guard)
+        self._local_values: dict[str, list[Any] | None] = {}
+        self._absent: dict[int, bool] = {}  # block id -> never created
+        self.incomplete = False  # a file of the module did not parse: a missing resource may be in it
+
+    def one(self, expression: Any, depth: int = 0) -> Any:
+        return single(self.options(expression, depth))
+
+    def options(self, tree: Any, depth: int = 0) -> Options:
+        """The contents `tree` may take, or None when not knowable offline. An expression Terraform would
+        reject (coalesce of nothing, a missing map key, an index past the end) raises TerraformError
+        inside, so that `try`/`can` can see it; at the top it is unknown."""
+        if depth:
+            return self._options(tree, depth)
+        try:
+            return self._options(tree, depth)
+        except TerraformError:
+            return None
+
+    def _options(self, tree: Any, depth: int) -> Options:
+        if depth > _MAX_DEPTH or not isinstance(tree, Tree):
+            return None
+        evaluate = _EXPRESSIONS.get(tree.data)
+        return evaluate(self, tree, _trees(tree), depth) if evaluate is not None else None
+
+    def _term(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
+        return self.options(parts[0], depth + 1) if len(parts) == 1 else None
+
+    def _literal(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
+        text = str(tree.children[0])
+        if tree.data == "int_lit":
+            return [int(text)]
+        if tree.data == "float_lit":
+            return [float(text)]
+        return [{"true": True, "false": False, "null": None}[text]]
+
+    def _heredoc_term(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
+        return self._heredoc(str(tree.children[0]), tree.data.endswith("trim"), depth)
+
+    def _tuple(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
+        return [[self._nested(p, depth) for p in parts]]
+
+    def _object_term(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
+        return [self._object(parts, depth)]
+
+    def _reference_term(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
+        path = self.reference_path(tree, depth)
+        return self._reference(path, depth) if path is not None else None
+
+    def _conditional_term(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
+        return self._conditional(parts, depth) if len(parts) == 3 else None
+
+    def _unary(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
+        operand = self.options(parts[0], depth + 1) if parts else None
+        return _each([operand], _negate if str(tree.children[0]) == "-" else _not)
+
+    def _conditional(self, parts: list[Tree], depth: int) -> list[Any] | None:
+        """`c ? a : b`: the branch a known condition picks (the other is not evaluated, as in Terraform);
+        both when the condition is unknown."""
+        taken = []
+        for condition in self.options(parts[0], depth + 1) or [UNKNOWN]:
+            decided = _as_bool(condition)
+            if decided is None:
+                taken = [1, 2]
+                break
+            taken.append(1 if decided else 2)
+        return merge_branches(
+            (self.options(parts[branch], depth + 1) for branch in sorted(set(taken))), _same
+        )
+
+    def _policy_document(self, block: Block, depth: int) -> dict | None:
+        """`data "aws_iam_policy_document"` as the IAM JSON it renders (None when it merges other documents)."""
+        if any(name in block.attributes for name in ("source_policy_documents", "override_policy_documents")):
+            return None
+        if any(True for _ in block.children("dynamic")) or any(
+            True for statement in block.children("statement") for _ in statement.children("dynamic")
+        ):
+            return None  # statements or conditions generated by a dynamic block: not knowable offline
+
+        def attribute(owner: Block, name: str) -> Any:
+            return (
+                self.one(owner.attributes[name].expression, depth + 1) if name in owner.attributes else None
+            )
+
+        statements = []
+        for statement in block.children("statement"):
+            rendered: dict[str, Any] = {"Effect": attribute(statement, "effect") or "Allow"}
+            if "sid" in statement.attributes:
+                rendered["Sid"] = attribute(statement, "sid")
+            for name, key in (
+                ("actions", "Action"),
+                ("not_actions", "NotAction"),
+                ("resources", "Resource"),
+                ("not_resources", "NotResource"),
+            ):
+                if name in statement.attributes:
+                    rendered[key] = attribute(statement, name)
+            for block_type, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+                principals: dict[str, Any] = {}
+                for principal in statement.children(block_type):
+                    kind, identifiers = attribute(principal, "type"), attribute(principal, "identifiers")
+                    if kind == "*":
+                        principals["*"] = "*"
+                    elif isinstance(kind, str) and isinstance(identifiers, list):
+                        principals.setdefault(kind, []).extend(identifiers)
+                    else:
+                        principals[str(kind)] = UNKNOWN
+                if principals:
+                    rendered[key] = "*" if "*" in principals else principals
+            conditions: dict[str, dict[str, Any]] = {}
+            for condition in statement.children("condition"):
+                test, variable = attribute(condition, "test"), attribute(condition, "variable")
+                if isinstance(test, str) and isinstance(variable, str):
+                    conditions.setdefault(test, {})[variable] = attribute(condition, "values")
+                else:
+                    conditions.setdefault("?", {})["?"] = UNKNOWN  # a condition we cannot read
+            if conditions:
+                rendered["Condition"] = UNKNOWN if "?" in conditions else conditions
+            statements.append(rendered)
+        return {"Version": attribute(block, "version") or "2012-10-17", "Statement": statements}
+
+    def _nested(self, tree: Any, depth: int) -> Any:
+        return single(self.options(tree, depth + 1))
+
+    def _object(self, elements: list[Tree], depth: int) -> dict:
+        result: dict[str, Any] = {}
+        for element in elements:
+            pieces = _trees(element)
+            if len(pieces) != 2:
+                continue
+            key_tree = pieces[0]
+            inner = _trees(key_tree)
+            bare = inner[0] if inner else None
+            if (
+                bare is not None
+                and bare.data == "expr_term"
+                and _trees(bare)
+                and _trees(bare)[0].data == "identifier"
+            ):
+                key: Any = _name(_trees(bare)[0])
+            else:
+                key = self.one(inner[0], depth + 1) if inner else _name(key_tree)
+            if isinstance(key, str):
+                result[key] = self._nested(pieces[1], depth)
+        return result
+
+    def _string(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
+        pieces: list[list[Any] | None] = []
+        for part in parts:
+            child = part.children[0] if part.children else None
+            if isinstance(child, Token):
+                text = str(child)
+                if child.type == "ESCAPED_INTERPOLATION":
+                    text = text[1:]
+                elif child.type == "ESCAPED_DIRECTIVE":
+                    text = text[1:]
+                else:
+                    text = _unescape(text)
+                pieces.append([text])
+            elif isinstance(child, Tree) and child.data == "interpolation":
+                inner = _trees(child)
+                pieces.append(self.options(inner[0], depth + 1) if inner else None)
+            else:
+                return None  # %{ if } / %{ for } directives
+        return concatenate(pieces, whole_piece=True)
+
+    def _heredoc(self, token: str, trim: bool, depth: int) -> list[Any] | None:
+        match = re.match(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)\r?\n?[ \t]*\1\r?\n?$", token, re.S)
+        if not match:
+            return None
+        text = match.group(2)
+        if trim:
+            lines = text.split("\n")
+            indent = min((len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()), default=0)
+            text = "\n".join(ln[indent:] for ln in lines)
+        if "%{" in text.replace("%%{", ""):
+            return None
+        pieces: list[list[Any] | None] = []
+        references: dict[str, ResourceRef] = {}
+        position = 0
+        for found in _INTERPOLATION.finditer(text):
+            pieces.append([text[position : found.start()]])
+            options = self._expression_text(found.group(1), depth)
+            if options is not None and len(options) == 1 and isinstance(options[0], ResourceRef):
+                # a generated value inside JSON text: a placeholder that JSON readers turn back
+                placeholder = f"{_PLACEHOLDER}{len(references)}__"
+                references[placeholder] = options[0]
+                options = [placeholder]
+            pieces.append(options)
+            position = found.end()
+        pieces.append([text[position:]])
+        results = concatenate(pieces, whole_piece=True)
+        if results is None or not references:
+            return results
+        return [Template(r, references) if isinstance(r, str) else r for r in results]
+
+    def _expression_text(self, source: str, depth: int) -> list[Any] | None:
+        """An interpolation inside a heredoc (the grammar keeps heredocs as one token)."""
+        try:
+            attribute = parse_body(f"x = {source}\n", "").attributes.get("x")
+        except DecodeError:
+            return None
+        return self.options(attribute.expression, depth + 1) if attribute else None
+
+    def reference_path(self, tree: Tree, depth: int) -> list[Any] | None:
+        """`a.b[0].c` as ["a", "b", 0, "c"] (an index we cannot know is UNKNOWN)."""
+        if tree.data == "identifier":
+            return [_name(tree)]
+        parts = _trees(tree)
+        if tree.data == "expr_term":
+            return self.reference_path(parts[0], depth) if len(parts) == 1 else None
+        if tree.data not in ("get_attr_expr_term", "index_expr_term") or len(parts) != 2:
+            return None
+        head = self.reference_path(parts[0], depth)
+        if head is None:
+            return None
+        step = parts[1]
+        if step.data == "get_attr":
+            return head + [_name(_trees(step)[0]) if _trees(step) else ""]
+        if step.data == "short_index":
+            return head + [int(str(step.children[-1]))]
+        if step.data == "braces_index":
+            index = self.one(_trees(step)[0], depth + 1) if _trees(step) else UNKNOWN
+            return head + [index]
+        return None
+
+    def _reference(self, path: list[Any], depth: int) -> list[Any] | None:
+        root = path[0]
+        if root == "var" and len(path) >= 2:
+            name = str(path[1])
+            if name in self.given:
+                return _walk([self.given[name]], path[2:])
+            default = self.variables.get(name)
+            return _walk(self.options(default, depth + 1), path[2:]) if default is not None else None
+        if root == "local" and len(path) >= 2:
+            name = str(path[1])
+            if name not in self.locals or name in self._active:
+                return None
+            if name not in self._local_values:  # each local is evaluated once
+                self._active.add(name)
+                try:
+                    self._local_values[name] = self.options(self.locals[name].expression, depth + 1)
+                except TerraformError:
+                    self._local_values[name] = _FAILED
+                finally:
+                    self._active.discard(name)
+            found = self._local_values[name]
+            if found is _FAILED:
+                raise TerraformError(f"local.{name} fails")
+            return _walk(found, path[2:])
+        if root == "data" and len(path) >= 4:
+            if path[1] == "aws_caller_identity" and path[3] == "account_id":
+                return [self.account]
+            block = self.data.get(f"{path[1]}.{path[2]}")
+            if (
+                path[1] == "aws_iam_policy_document"
+                and path[3] in ("json", "minified_json")
+                and block is not None
+            ):
+                document = self._policy_document(block, depth)
+                return None if document is None else [document]
+            return None
+        if root == "module" and len(path) >= 3 and path[1] in self.modules:
+            child, outputs = self.modules[str(path[1])]
+            output = outputs.get(str(path[2]))
+            return (
+                _walk(child.options(output.expression, depth + 1), path[3:]) if output is not None else None
+            )
+        if isinstance(root, str) and root in TERRAFORM_KINDS and len(path) >= 3:
+            return self._resource_attribute(root, path, depth)
+        return None  # remote module outputs, count, each, path, self, other resources: not ours to know
+
+    def _resource_attribute(self, resource_type: str, path: list[Any], depth: int) -> list[Any] | None:
+        address = f"{resource_type}.{path[1]}"
+        rest = [p for p in path[2:] if isinstance(p, str)]  # an instance index of count/for_each is ignored
+        if not rest:
+            return None
+        kind = TERRAFORM_KINDS[resource_type]
+        attribute = TERRAFORM_ATTRIBUTES[kind].get(rest[0])
+        if attribute is None:
+            return None
+        block = self.resources.get(address)
+        if block is None:
+            return None if self.incomplete else [ResourceRef(None, self.prefix + address, attribute)]
+        if address not in self._active:
+            self._active.add(address)
+            try:
+                absent = self.never_created(block)
+            finally:
+                self._active.discard(address)
+            if absent:  # `count = 0`: `aws_kms_key.this[0].arn` is an error (try() falls back)
+                raise TerraformError(f"{address} has no instances")
+        if (
+            attribute == "name"
+            and kind in ("alias", "queue")
+            and "name" in block.attributes
+            and address not in self._active
+        ):
+            self._active.add(address)
+            try:
+                name = self.one(block.attributes["name"].expression, depth + 1)
+            finally:
+                self._active.discard(address)
+            if isinstance(name, str):
+                return [name]
+        return [ResourceRef(kind, self.prefix + address, attribute)]
+
+    def never_created(self, block: Block) -> bool:
+        """`count = 0` or an empty `for_each`: the resource is not there at all (decided once a block)."""
+        if id(block) not in self._absent:
+            self._absent[id(block)] = self._never_created(block)
+        return self._absent[id(block)]
+
+    def _never_created(self, block: Block) -> bool:
+        if "count" in block.attributes:
+            count = self.one(block.attributes["count"].expression)
+            return count == 0 and not isinstance(count, bool)
+        if "for_each" in block.attributes:
+            each = self.one(block.attributes["for_each"].expression)
+            return isinstance(each, (dict, list)) and not each
+        return False
+
+    def _call(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
+        name = _name(parts[0]) if parts else ""
+        arguments_tree = next((p for p in parts[1:] if p.data == "arguments"), None)
+        arguments = _trees(arguments_tree) if arguments_tree is not None else []
+        if name == "try":  # the first argument that evaluates without an error
+            for argument in arguments:
+                try:
+                    return self.options(argument, depth + 1)
+                except TerraformError:
+                    continue
+            raise TerraformError("no argument of try() evaluates")
+        if name == "can":
+            try:
+                found = self.options(arguments[0], depth + 1) if len(arguments) == 1 else None
+            except TerraformError:
+                return [False]
+            return None if found is None or any(_unknown(o) for o in found) else [True]
+        if name == "jsonencode" and len(arguments) == 1:
+            # The structure itself, not its text: readers of policies and redrive policies take both.
+            value = self.one(arguments[0], depth + 1)
+            return None if value is UNKNOWN else [value]
+        function = _FUNCTIONS.get(name)
+        if function is None:
+            return None
+        return _each([self.options(a, depth + 1) for a in arguments], function)
+
+    def _binary(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
+        if len(parts) != 2 or parts[1].data != "binary_term":
+            return None
+        term = _trees(parts[1])
+        operator = str(next(c for c in term[0].children if isinstance(c, Token))) if term else ""
+        apply = _OPERATORS.get(operator)
+        if apply is None:
+            return None
+        # an unknown operand stays in: `false && x` is false whatever x is
+        left, right = self.options(parts[0], depth + 1), self.options(term[-1], depth + 1)
+        return _each([left or [UNKNOWN], right or [UNKNOWN]], apply)
+
+
+# Each kind of expression tree: (evaluator, tree, its child trees, depth) -> the contents it may take.
+_EXPRESSIONS: dict[str, Callable[[Evaluator, Tree, list[Tree], int], Options]] = {
+    "expr_term": Evaluator._term,
+    "int_lit": Evaluator._literal,
+    "float_lit": Evaluator._literal,
+    "literal_value": Evaluator._literal,
+    "string": Evaluator._string,
+    "heredoc_template": Evaluator._heredoc_term,
+    "heredoc_template_trim": Evaluator._heredoc_term,
+    "tuple": Evaluator._tuple,
+    "object": Evaluator._object_term,
+    "get_attr_expr_term": Evaluator._reference_term,
+    "index_expr_term": Evaluator._reference_term,
+    "identifier": Evaluator._reference_term,
+    "function_call": Evaluator._call,
+    "conditional": Evaluator._conditional_term,
+    "binary_op": Evaluator._binary,
+    "unary_op": Evaluator._unary,
+}  # for expressions, splats, template directives, ...: not known
+
+
+class TerraformError(Exception):
+    """An expression Terraform would reject with these known values (`try` and `can` catch it)."""
+
+
+_FAILED: Any = object()  # a local whose expression fails
+
+
+def _unknown(content: Any) -> bool:
+    """A content whose value is not known offline (anywhere inside it)."""
+    if content is UNKNOWN or isinstance(content, (ResourceRef, Template)):
+        return True
+    if isinstance(content, dict):
+        return any(_unknown(v) for v in content.values())
+    if isinstance(content, list):
+        return any(_unknown(v) for v in content)
+    return False
+
+
+def _each(arguments: list[list[Any] | None], function: Callable[..., Any]) -> list[Any] | None:
+    """`function` over every combination of its arguments' options: None when an argument is unknown,
+    when the function cannot tell (UNKNOWN), or when only some combinations fail; TerraformError when
+    every combination fails."""
+    if any(a is None for a in arguments):
+        return None
+    if combinations(arguments) > MAX_OPTIONS:
+        return None
+    results: list[Any] = []
+    failures = 0
+    for combination in itertools.product(*[a for a in arguments if a is not None]):
+        try:
+            result = function(*combination)
+        except TerraformError:
+            failures += 1
+            continue
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError, ZeroDivisionError):
+            return None  # a case we do not model
+        if result is UNKNOWN:
+            return None
+        if not any(_same(result, r) for r in results):
+            results.append(result)
+    if failures:
+        if results:
+            return None
+        raise TerraformError("the function fails on every value")
+    return results
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Terraform's equality on known values: no number equals a bool, a string never equals a number."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, (int, float)) or isinstance(b, (int, float)):
+        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
+def _as_bool(content: Any) -> bool | None:
+    """A condition's value (Terraform converts "true"/"false"); None when unknown; null fails."""
+    if content is None:
+        raise TerraformError("a condition is null")
+    if isinstance(content, bool):
+        return content
+    if isinstance(content, str) and not isinstance(content, Template) and content in ("true", "false"):
+        return content == "true"
+    if _unknown(content):
+        return None
+    raise TerraformError("a condition is not a bool")
+
+
+def _number(content: Any) -> int | float:
+    if isinstance(content, bool) or content is None:
+        raise TerraformError("not a number")
+    if isinstance(content, (int, float)):
+        return content
+    if _unknown(content):
+        raise _Unknowable
+    converted = to_int(content)
+    if isinstance(converted, int) and not isinstance(converted, bool):
+        return converted
+    try:
+        return float(content)
+    except (TypeError, ValueError):
+        raise TerraformError("not a number") from None
+
+
+class _Unknowable(ValueError):
+    """An operand known only after apply: the result is unknown (caught as a case we do not model)."""
+
+
+def _equal(a: Any, b: Any) -> Any:
+    return UNKNOWN if _unknown(a) or _unknown(b) else _same(a, b)
+
+
+def _logic(both: Callable[[bool, bool], bool], decisive: bool) -> Callable[[Any, Any], Any]:
+    """`&&` / `||`: a known decisive operand decides even if the other is unknown (as cty does)."""
+
+    def apply(a: Any, b: Any) -> Any:
+        left, right = _as_bool(a), _as_bool(b)
+        if left is decisive or right is decisive:
+            return decisive
+        return UNKNOWN if left is None or right is None else both(left, right)
+
+    return apply
+
+
+def _arithmetic(operate: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def apply(a: Any, b: Any) -> Any:
+        result = operate(_number(a), _number(b))
+        if isinstance(result, float) and result.is_integer():
+            result = int(result)
+        if isinstance(result, int) and abs(result) > 10**300:
+            return UNKNOWN  # far beyond any attribute: not worth a huge number
+        return result
+
+    return apply
+
+
+def _divide(a: Any, b: Any) -> Any:
+    if b == 0:
+        raise TerraformError("division by zero")
+    return a / b
+
+
+def _modulo(a: Any, b: Any) -> Any:
+    if b == 0:
+        raise TerraformError("modulo by zero")
+    return a % b
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "==": _equal,
+    "!=": lambda a, b: _equal(a, b) if _equal(a, b) is UNKNOWN else not _equal(a, b),
+    "&&": _logic(lambda a, b: a and b, False),
+    "||": _logic(lambda a, b: a or b, True),
+    "+": _arithmetic(lambda a, b: a + b),
+    "-": _arithmetic(lambda a, b: a - b),
+    "*": _arithmetic(lambda a, b: a * b),
+    "/": _arithmetic(_divide),
+    "%": _arithmetic(_modulo),
+    "<": _arithmetic(lambda a, b: a < b),
+    ">": _arithmetic(lambda a, b: a > b),
+    "<=": _arithmetic(lambda a, b: a <= b),
+    ">=": _arithmetic(lambda a, b: a >= b),
+}
+
+
+def _not(a: Any) -> Any:
+    decided = _as_bool(a)
+    return UNKNOWN if decided is None else not decided
+
+
+def _negate(a: Any) -> Any:
+    return -_number(a)
+
+
+def _string_function(convert: Callable[[str], Any]) -> Callable[[Any], Any]:
+    def apply(text: Any) -> Any:
+        if _unknown(text):
+            return UNKNOWN
+        if not isinstance(text, str):
+            raise TerraformError("not a string")
+        return convert(text)
+
+    return apply
+
+
+def _coalesce(*values: Any) -> Any:
+    """The first argument that is neither null nor an empty string; none is an error."""
+    for value in values:
+        if value is UNKNOWN:
+            return UNKNOWN
+        if value is not None and value != "":
+            return value
+    raise TerraformError("coalesce: no non-null, non-empty argument")
+
+
+def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    if not isinstance(mapping, dict) or not isinstance(key, str) or len(default) > 1:
+        return UNKNOWN
+    if key in mapping:
+        return mapping[key]
+    if default:
+        return default[0]
+    raise TerraformError(f"lookup: no key {key!r}")
+
+
+def _contains(collection: Any, value: Any) -> Any:
+    if not isinstance(collection, list) or _unknown(value):
+        return UNKNOWN
+    found = [_equal(item, value) for item in collection]
+    if True in found:
+        return True
+    return UNKNOWN if UNKNOWN in found else False
+
+
+def _length(collection: Any) -> Any:
+    if isinstance(collection, (list, dict)):
+        return len(collection)
+    if isinstance(collection, str) and not _unknown(collection):
+        return len(collection)
+    if collection is None:
+        raise TerraformError("length of null")
+    return UNKNOWN
+
+
+def _join(separator: Any, *lists: Any) -> Any:
+    items = [item for each in lists for item in (each if isinstance(each, list) else [UNKNOWN])]
+    if not isinstance(separator, str) or not all(map(_text, items)):
+        return UNKNOWN
+    return separator.join(str(item) for item in items)
+
+
+def _format_call(template: Any, *arguments: Any) -> Any:
+    if not isinstance(template, str) or _unknown(template) or not all(map(_text, arguments)):
+        return UNKNOWN
+    return _format(template, list(arguments))
+
+
+def _merge(*values: Any) -> Any:
+    merged: dict = {}
+    for value in values:
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            return UNKNOWN
+        merged.update(value)
+    return merged
+
+
+def _concat(*values: Any) -> Any:
+    if not all(isinstance(v, list) for v in values):
+        return UNKNOWN
+    return [item for v in values for item in v]
+
+
+def _element(collection: Any, index: Any) -> Any:
+    if not isinstance(collection, list) or not isinstance(index, int) or isinstance(index, bool):
+        return UNKNOWN
+    if not collection:
+        raise TerraformError("element of an empty list")
+    return collection[index % len(collection)]
+
+
+def _one(collection: Any) -> Any:
+    if not isinstance(collection, list):
+        return UNKNOWN
+    if len(collection) > 1:
+        raise TerraformError("one: more than one element")
+    return collection[0] if collection else None
+
+
+def _tostring(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not _unknown(value)):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return UNKNOWN
+
+
+def _tobool(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    if _unknown(value):
+        return UNKNOWN
+    raise TerraformError("not a bool")
+
+
+def _tonumber(value: Any) -> Any:
+    return value if value is None else _number(value)
+
+
+def _jsondecode(text: Any) -> Any:
+    if not isinstance(text, str) or _unknown(text):
+        return UNKNOWN
+    decoded = json_in_string(text)
+    if decoded is UNKNOWN:
+        raise TerraformError("jsondecode: not JSON")
+    return decoded
+
+
+# Terraform functions on known values (try, can and jsonencode are Evaluator._call's own).
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "lower": _string_function(str.lower),
+    "upper": _string_function(str.upper),
+    "trimspace": _string_function(str.strip),
+    "tostring": _tostring,
+    "tonumber": _tonumber,
+    "tobool": _tobool,
+    "jsondecode": _jsondecode,
+    "join": _join,
+    "format": _format_call,
+    "coalesce": _coalesce,
+    "concat": _concat,
+    "merge": _merge,
+    "lookup": _lookup,
+    "contains": _contains,
+    "length": _length,
+    "element": _element,
+    "one": _one,
+}
+
+
+def _walk(options: list[Any] | None, rest: list[Any]) -> list[Any] | None:
+    """Attribute and index access into resolved data (`var.config.period`, `var.list[0]`)."""
+    if options is None:
+        return None
+    results = []
+    for option in options:
+        for step in rest:
+            if isinstance(option, dict) and isinstance(step, str) and step in option:
+                option = option[step]
+            elif isinstance(option, list) and isinstance(step, int) and 0 <= step < len(option):
+                option = option[step]
+            elif option is None or (
+                isinstance(option, list) and isinstance(step, int) and not _unknown(option)
+            ):
+                raise TerraformError("attribute of null, or index past the end")
+            else:
+                return None  # a key a type constraint's optional() may fill, or an unknown
+        results.append(option)
+    return results
+
+
+def _text(value: Any) -> bool:
+    """A value a string function may print: text or a number (not null, a reference or unknown)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _format(template: str, arguments: list[Any]) -> str:
+    values = iter(arguments)
+    return re.sub(r"%[sdv]", lambda _: str(next(values)), template.replace("%%", "\0")).replace("\0", "%")
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    try:
+        return json.loads('"' + text.replace('"', '\\"').replace('\\\\"', '\\"') + '"')
+    except ValueError:
+        return text
+
+
+class Template(str):
+    """Heredoc text that holds generated values (`${aws_sqs_queue.dlq.arn}`) as placeholders: only a
+    JSON reader may use it (`json_content`); anywhere else its value is unknown."""
+
+    references: dict[str, ResourceRef]
+
+    def __new__(cls, text: str, references: dict[str, ResourceRef]) -> Template:
+        made = super().__new__(cls, text)
+        made.references = references
+        return made
+
+
+def json_content(content: Any) -> Any:
+    """A JSON document given as a structure (jsonencode) or as text (heredoc, string), with a heredoc's
+    generated values put back where they stood alone in a JSON string (else UNKNOWN there)."""
+    if not isinstance(content, str) or not content.strip():
+        return content  # (an empty string is no document: readers say so)
+    parsed = json_in_string(content)
+    if not isinstance(content, Template):
+        return parsed
+
+    def restore(node: Any) -> Any:
+        if isinstance(node, str) and _PLACEHOLDER in node:
+            return content.references.get(node, UNKNOWN)
+        if isinstance(node, dict):
+            return {k: restore(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [restore(v) for v in node]
+        return node
+
+    return restore(parsed)
+
+
+def tfvars(text: str) -> dict[str, Any]:
+    """The literal values a tfvars file assigns (anything computed is left out)."""
+    try:
+        body = parse_body(text, "")
+    except DecodeError:
+        return {}
+    evaluator = Evaluator([], {}, None)
+    values = {}
+    for name, attribute in body.attributes.items():
+        value = evaluator.one(attribute.expression)
+        if value is not UNKNOWN:
+            values[name] = value
+    return values

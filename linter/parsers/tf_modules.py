@@ -1,0 +1,100 @@
+"""What a Terraform root module brings from disk besides its own files: its variable files and the local
+modules it calls, read only within a boundary (never through a symlink out of it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .hcl import Block, parse_files
+from .located import DecodeError, decode_json
+from .terraform import ModuleLoader
+from .tf_eval import tfvars
+
+ReadText = Callable[[Path], "str | None"]
+
+
+def is_terraform(path: Path) -> bool:
+    return path.suffix.lower() == ".tf" or path.name.lower().endswith(".tf.json")
+
+
+def module_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.is_file() and is_terraform(p))
+
+
+def variable_values(directory: Path, read: ReadText) -> dict[str, Any]:
+    """The values `terraform.tfvars`, `terraform.tfvars.json` and `*.auto.tfvars(.json)` assign, later
+    files winning, as Terraform loads them (anything computed is left out)."""
+    paths = [
+        directory / "terraform.tfvars",
+        directory / "terraform.tfvars.json",
+        *sorted(
+            [*directory.glob("*.auto.tfvars"), *directory.glob("*.auto.tfvars.json")], key=lambda p: p.name
+        ),
+    ]
+    values: dict[str, Any] = {}
+    for path in paths:
+        text = read(path) if path.is_file() else None
+        if text is not None:
+            values.update(_json_tfvars(text) if path.suffix == ".json" else tfvars(text))
+    return values
+
+
+def _json_tfvars(text: str) -> dict[str, Any]:
+    try:
+        document = decode_json(text)
+    except DecodeError:
+        return {}
+    return {str(k): v for k, v in document.items()} if isinstance(document, dict) else {}
+
+
+def module_boundary(directory: Path, roots: Iterable[str] = ()) -> Path:
+    """How far a module's `source = "../x"` may reach: its repository (nearest `.git`); without one (a
+    source tarball, a `git archive` export, a Docker build context), the outermost of the working
+    directory and the paths the user named that holds the module; never above them."""
+    here = directory.resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    holders = []
+    for root in (Path.cwd(), *(Path(r) for r in roots)):
+        try:
+            resolved = root.resolve()
+            resolved = resolved if resolved.is_dir() else resolved.parent
+        except (OSError, RuntimeError):
+            continue
+        if resolved == here or resolved in here.parents:
+            holders.append(resolved)
+    return min(holders, key=lambda p: len(p.parts)) if holders else here
+
+
+def module_loader(
+    boundary: Path, read: ReadText, show: Callable[[Path], str], project: Path, read_files: list[str]
+) -> ModuleLoader:
+    """Reads local modules inside `boundary`, each directory parsed once however often it is called;
+    the files it reads are added to `read_files` as `show` names them (callers' paths are relative to
+    `project`)."""
+    loaded: dict[str, tuple[str, list[Block], list]] = {}
+
+    def load(source: str, calling_file: str) -> tuple[str, list[Block], list] | None:
+        caller = Path(calling_file) if Path(calling_file).is_absolute() else project / calling_file
+        folder = (caller.parent / source).resolve()
+        if boundary not in (folder, *folder.parents) or not folder.is_dir():
+            return None
+        key = str(folder)
+        if key not in loaded:
+            files = []
+            for path in module_files(folder):
+                if boundary not in path.resolve().parents:
+                    continue
+                text = read(path)
+                if text is not None:
+                    shown = show(path)
+                    files.append((shown, text))
+                    if shown not in read_files:
+                        read_files.append(shown)
+            loaded[key] = (key, *parse_files(files))
+        return loaded[key]
+
+    return load
