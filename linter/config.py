@@ -16,10 +16,6 @@ from .engine import RuleSettings, Settings, all_rules, find_rule
 
 CONFIG_FILE = ".sqs-kms-lint.yaml"
 
-# Catalogued rules whose implementation is still to come (none today): a configuration may
-# already name them (`SQK202: off`), and does nothing yet. Each leaves this table when its module lands.
-PLANNED_RULES: dict[str, str] = {}
-
 
 class ConfigError(Exception):
     """An unreadable or invalid configuration (exit code 2)."""
@@ -32,7 +28,6 @@ def schema() -> dict:
     )
     rule_entries = base["properties"]["rules"]["properties"]
     described = [(rule.code, rule.name, rule.options) for rule in all_rules()]
-    described += [(code, name, {}) for code, name in PLANNED_RULES.items()]
     for code, name, rule_options in described:
         options: dict[str, Any] = {"severity": {"$ref": "#/$defs/severity"}}
         for option, default in rule_options.items():

@@ -362,31 +362,3 @@ def test_resources_and_account_principals() -> None:
     )
     assert positive_condition_keys(null.statements[0]) == set()
     assert allows(if_exists, ROLE, DECRYPT, Request(caller_account="111122223333")).allowed is True
-
-
-def test_conditions_are_classified_by_what_they_pin() -> None:
-    from sqs_kms_lint.policy import pins
-
-    statement = doc(
-        {
-            "Effect": "Allow",
-            "Principal": "*",
-            "Action": "kms:*",
-            "Condition": {
-                "StringEquals": {
-                    "kms:CallerAccount": "111122223333",
-                    "kms:ViaService": "sqs.us-east-1.amazonaws.com",
-                },
-                "ArnLike": {"aws:SourceArn": "arn:aws:sns:*:111122223333:*"},
-                "Bool": {"aws:SecureTransport": "true"},
-                "StringNotEquals": {"aws:PrincipalOrgID": "o-x"},
-            },
-        }
-    ).statements[0]
-    pinned = pins(statement)
-    assert pinned.caller_accounts == ("111122223333",)
-    assert pinned.via_services == ("sqs.us-east-1.amazonaws.com",)
-    assert pinned.source_arns == ("arn:aws:sns:*:111122223333:*",)
-    assert pinned.org_ids == ()  # a negation pins nothing
-    assert pinned.other == ("aws:principalorgid", "aws:securetransport")
-    assert pinned.scopes_caller

@@ -101,6 +101,8 @@ def dead_letter_target(attributes: Attributes) -> Value | None:
     if not value.known or len(value.options) != 1:
         return Value.unknown(value.span)
     content = value.options[0]
+    if isinstance(content, ResourceRef) and content.kind == "queue" and content.attribute == "arn":
+        return value  # a plan knows a policy known after apply by what it refers to: here, one queue's ARN
     if isinstance(content, str):
         if not content.strip():
             return None  # an empty policy is not sent

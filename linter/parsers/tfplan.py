@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import ResourceRef, Span, Unit, Value
+from ..model import UNKNOWN, ResourceRef, Span, Unit, Value
 from .build import Attributes
 from .located import key_span, span_of
 from .resource_types import TERRAFORM_ATTRIBUTES, TERRAFORM_KINDS, TERRAFORM_READ_TYPES, Converter, Naming
@@ -49,6 +49,10 @@ def _configuration(document: dict, module_path: str, resource_address: str) -> d
     return {}
 
 
+# References whose values a plan always knows in the root module.
+_PLAN_TIME = ("var.", "count.", "each.")
+
+
 class PlannedResource:
     """A resource of the plan (or a nested block of it) as `terraform.TerraformResource`: an attribute
     the author wrote, as planned; a value known only after apply is followed through its configuration
@@ -67,13 +71,20 @@ class PlannedResource:
         if name not in self.written:
             return None
         where = key_span(self.values, name, self.reader.file, self.span)
-        if name in self.values:
-            content = self.values[name]
-            if content is None:
-                return None
-            return Value.of(convert(content) if convert else content, where)
         expression = self.written[name]
+        if isinstance(expression, dict) and "constant_value" in expression:
+            content = expression["constant_value"]  # what the author wrote (the provider may plan another)
+        elif name in self.values:
+            content = self.values[name]
+        else:
+            content = UNKNOWN
+        if content is None:
+            return None
+        if content is not UNKNOWN:
+            return Value.of(convert(content) if convert else content, where)
         references = expression.get("references") if isinstance(expression, dict) else None
+        if self.module_path == "" and references and all(str(r).startswith(_PLAN_TIME) for r in references):
+            return None  # a root module's variables are known when planning: unknown here means null
         found = {
             ref
             for r in references or []
