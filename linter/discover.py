@@ -35,6 +35,7 @@ _IAC_MARKERS = (
     '"QueueArn"',
     '"QueueUrl"',
     '"Attributes"',
+    '"planned_values"',
 )
 _JSON_MARKERS = (
     "Resources",

@@ -77,6 +77,16 @@ def rule_page(rule: Rule) -> str:
                     if ln.strip() and not ln.lstrip().startswith("#")
                 ]
                 lines += ["", "Expected findings (line rule): " + ", ".join(f"`{e}`" for e in expected)]
+    plans = [
+        folder / f"{kind}.plan.json" for kind in ("bad", "good") if (folder / f"{kind}.plan.json").exists()
+    ]
+    if plans:
+        shown = " and ".join(f"`{p.relative_to(ROOT).as_posix()}`" for p in plans)
+        lines += [
+            "",
+            f"Terraform plans: {shown} (`terraform show -json` output, too long to show here), with their "
+            "expected findings and how they were made in `.expect` sidecars.",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -14,6 +14,7 @@ FORMATS = {
     "json": "CloudFormation JSON",
     "aws.json": "raw AWS JSON",
     "tf": "Terraform HCL",
+    "plan.json": "Terraform plan JSON (terraform show -json)",
 }
 
 

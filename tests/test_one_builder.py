@@ -19,7 +19,11 @@ def test_only_build_py_constructs_model_objects() -> None:
     builders = set()
     for path in sorted((ROOT / "linter").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in MODEL_OBJECTS:
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in MODEL_OBJECTS
+            ):
                 builders.add(f"{path.relative_to(ROOT).as_posix()}:{node.func.id}")
     assert {b.split(":")[0] for b in builders} == {"linter/parsers/build.py"}, sorted(builders)
 

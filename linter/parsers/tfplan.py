@@ -133,19 +133,53 @@ class PlanReader:
     def read(self) -> None:
         model = TerraformModel(self.unit)
         planned = []
+        default_provider: set[str] = set()  # root module resources of the default `aws` provider
         for resource, module_path in _resources(self.root):
             if resource.get("mode", "managed") == "managed" and resource.get("type") in TERRAFORM_READ_TYPES:
                 address = _without_index(str(resource.get("address", "")))
                 span = key_span(
                     resource, "address", self.file, span_of(resource, self.file) or Span(self.file, 1)
                 )
-                written = _configuration(self.document, module_path, address).get("expressions")
+                configuration = _configuration(self.document, module_path, address)
+                if configuration.get("provider_config_key", "aws") == "aws" and not module_path:
+                    default_provider.add(address)
+                written = configuration.get("expressions")
                 attributes = PlannedResource(self, resource.get("values"), written, module_path, span)
                 planned.append((str(resource["type"]), address, attributes))
         for resource_type, address, attributes in planned:
             model.add(resource_type, address, attributes)
         for resource_type, address, attributes in planned:  # once every resource exists
             model.attach(resource_type, address, attributes)
+        account, region = self.caller_account(), self.provider_region()
+        if account and region:  # a queue's ARN follows from its name, known in the plan
+            partition = (
+                "aws-cn"
+                if region.startswith("cn-")
+                else "aws-us-gov"
+                if region.startswith("us-gov-")
+                else "aws"
+            )
+            for queue in self.unit.queues:
+                name = queue.queue_name.single if queue.queue_name is not None else None
+                if queue.name in default_provider and isinstance(name, str) and name:
+                    queue.arn = f"arn:{partition}:sqs:{region}:{account}:{name}"
+
+    def caller_account(self) -> str | None:
+        """The account the plan deploys to, as the root module's `data "aws_caller_identity"` read it."""
+        prior = ((self.document.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
+        for resource in prior.get("resources") or []:
+            if isinstance(resource, dict) and resource.get("type") == "aws_caller_identity":
+                account = (resource.get("values") or {}).get("account_id")
+                if isinstance(account, str) and account.isdigit() and len(account) == 12:
+                    return account
+        return None
+
+    def provider_region(self) -> str | None:
+        """The region the root module's default `aws` provider is configured with, when written."""
+        providers = (self.document.get("configuration") or {}).get("provider_config") or {}
+        aws = providers.get("aws") if isinstance(providers, dict) else None
+        region = (((aws or {}).get("expressions") or {}).get("region") or {}).get("constant_value")
+        return region if isinstance(region, str) and region else None
 
     def reference(self, reference: str, module_path: str) -> ResourceRef | None:
         """`aws_kms_key.main.arn` (in the module at `module_path`) as the model's ResourceRef."""
