@@ -184,3 +184,21 @@ def test_create_false_and_unread_versions(tmp_path: Path, monkeypatch: pytest.Mo
     assert _queue(tmp_path, monkeypatch, "2.1.0", "  create = false\n") is None
     assert _queue(tmp_path, monkeypatch, "1.2.1", '  name = "q"\n') is None
     assert _queue(tmp_path, monkeypatch, "~> 3", '  name = "q"\n') is None
+
+
+@pytest.mark.parametrize("version", ["3.5.0", "4.3.1"])
+def test_module_queues_live_in_the_units_account(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    """With --account-id, the module's queue is in that account like a plain aws_sqs_queue (it once was
+    always "this account", so a key pinning another account was judged for one and not the other)."""
+    monkeypatch.chdir(tmp_path)
+    Path("main.tf").write_text(
+        f'module "m" {{\n  source  = "{REGISTRY}"\n  version = "{version}"\n  name = "q"\n}}\n'
+        'resource "aws_sqs_queue" "plain" {\n  name = "p"\n}\n'
+    )
+    (unit,) = build_units(collect(["."]), account="111122223333")
+    assert {q.name: q.account for q in unit.queues} == {
+        "module.m.aws_sqs_queue.this": "111122223333",
+        "aws_sqs_queue.plain": "111122223333",
+    }

@@ -18,8 +18,8 @@ import jsonschema
 from ..arns import QueueId, parse_kms_ref, parse_queue_id
 from ..model import Key, ParseError, Queue, Span, Unit, Value
 from . import build
+from . import resource_types as types
 from .located import key_span, span_of
-from .policies import build_policy
 from .resource_types import Converter, Naming
 
 SNAPSHOT_KEYS = ("queues", "keys", "identity_policies", "senders")
@@ -105,7 +105,7 @@ class AwsJsonReader:
 
     def __init__(self, unit: Unit) -> None:
         self.unit = unit
-        self.loose_policies: list[tuple[Any, Any, str, Span]] = []
+        self.loose_policies: list[tuple[Any, str, Span]] = []  # (content, file, span)
 
     def add(self, document: Any, file: str) -> None:
         kind = document_kind(document)
@@ -128,11 +128,9 @@ class AwsJsonReader:
         elif kind == "key":
             self.unit.keys.append(self.key(document, file))
         elif kind == "key-policy":
-            self.loose_policies.append(
-                (document["Policy"], None, file, key_span(document, "Policy", file, whole))
-            )
+            self.loose_policies.append((document["Policy"], file, key_span(document, "Policy", file, whole)))
         elif kind == "policy":
-            self.loose_policies.append((document, document, file, whole))
+            self.loose_policies.append((document, file, whole))
 
     def finish(self) -> None:
         """A loose key policy belongs to the unit's key when the unit has exactly one (documented)."""
@@ -143,10 +141,8 @@ class AwsJsonReader:
             and not keys[0].policy.known
             and len(self.loose_policies) == 1
         ):
-            content, node, file, span = self.loose_policies[0]
-            document = build_policy(content, node, file, span)
-            if document is not None:
-                keys[0].policy = Value.of(document, span)
+            content, file, span = self.loose_policies[0]
+            keys[0].policy = build.policy_value(_Raw({"Policy": content}, file, span), types.KEY_POLICY)
 
     def snapshot(self, document: dict, file: str) -> None:
         self.unit.account = document.get("account") or self.unit.account
