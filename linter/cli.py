@@ -11,11 +11,13 @@ import traceback
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
+from . import __version__, discover
 from .config import ConfigError, load, settings_from
 from .discover import build_units, collect, project_root, read_text
 from .engine import SEVERITIES, Finding, SourceLines, all_rules, deduplicated, find_rule, run
 from .output import RENDERERS, render
+from .output.text import printable
+from .reading import DEFAULT_MAX_BYTES, Unreadable, read_bytes
 
 _FAIL_ON = (*SEVERITIES, "never")
 
@@ -37,6 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--account-id", metavar="ID", help="the account the templates deploy to")
     parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     parser.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE")
+    parser.add_argument(
+        "--max-file-size",
+        metavar="MB",
+        type=int,
+        default=DEFAULT_MAX_BYTES >> 20,
+        help="skip (with a note) files larger than this many megabytes (default: %(default)s)",
+    )
     parser.add_argument("--list-rules", action="store_true", help="print the rules and exit")
     parser.add_argument("--explain", metavar="RULE", help="print a rule's documentation and exit")
     parser.add_argument("--no-color", action="store_true", help="never colour the text output")
@@ -96,6 +105,9 @@ def _main(args: argparse.Namespace) -> int:
             raise ConfigError(f"--account-id: {args.account_id!r} is not a 12-digit AWS account ID")
         settings = replace(settings, account_id=args.account_id)
 
+    if args.max_file_size < 1:
+        raise UsageError("--max-file-size: at least 1 (megabyte)")
+    discover.max_bytes = args.max_file_size << 20
     files = collect(paths, settings.exclude)
     units = build_units(files, settings.account_id, roots=paths)
     shown_to_path = {f.shown: f.path for f, _ in files}
@@ -120,12 +132,15 @@ def _main(args: argparse.Namespace) -> int:
         findings = [f for f in findings if f.fingerprint not in known]
 
     color = args.output is None and args.format == "text" and not args.no_color and sys.stdout.isatty()
-    report = render(args.format, findings, color=color, files=len(files))
+    checked = len({file for unit in units for file in unit.files})  # (files that were not ours are not)
+    report = render(args.format, findings, color=color, files=checked)
     if args.output:
         _write(args.output, report)
     else:
         sys.stdout.write(report)
 
+    for message in discover.take_notes():
+        print(f"sqs-kms-lint: note: {printable(message)}", file=sys.stderr)
     for failure in failures:
         print(f"sqs-kms-lint: internal error in {failure} (please report it)", file=sys.stderr)
     if failures:
@@ -144,9 +159,13 @@ def _write(name: str, text: str) -> None:
         raise UsageError(f"cannot write {name}: {error.strerror or error}") from None
 
 
+_MAX_BASELINE_BYTES = 256 << 20
+
+
 def _read_baseline(name: str) -> set[str]:
     try:
-        data = json.loads(Path(name).read_text("utf-8"))
+        raw = read_bytes(Path(name), _MAX_BASELINE_BYTES)
+        data = json.loads(raw.decode("utf-8"))
         return set(data["fingerprints"])
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (Unreadable, ValueError, KeyError, TypeError, RecursionError) as error:
         raise ConfigError(f"{name}: not a baseline written by --write-baseline ({error})") from None

@@ -4,6 +4,7 @@ in pyproject.toml; validated against schemas/config.schema.json, completed from 
 from __future__ import annotations
 
 import json
+import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pathspec
 import yaml
 
 from .engine import RuleSettings, Settings, all_rules, find_rule
+from .reading import Unreadable, read_bytes
 
 CONFIG_FILE = ".sqs-kms-lint.yaml"
 
@@ -54,7 +56,7 @@ def _toml(path: Path) -> dict | None:
         except ImportError:
             return None
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        data = tomllib.loads(_small_text(path))
     except (OSError, ValueError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     tool = data.get("tool")
@@ -70,17 +72,53 @@ def load(root: Path, explicit: str | None = None) -> tuple[dict, str | None]:
             raise ConfigError(f"{explicit}: config file not found")
     else:
         path = root / CONFIG_FILE
-        if not path.is_file():
+        if not path.is_file() or _leaves(path, root):
             pyproject = root / "pyproject.toml"
-            section = _toml(pyproject) if pyproject.is_file() else None
+            section = _toml(pyproject) if pyproject.is_file() and not _leaves(pyproject, root) else None
             return (section, str(pyproject)) if section is not None else ({}, None)
     if path.suffix == ".toml":
         return _toml(path) or {}, str(path)
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        data = yaml.load(_small_text(path), Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as error:
         raise ConfigError(f"{path}: cannot read: {str(error).splitlines()[0]}") from None
     return (data if data is not None else {}), str(path)
+
+
+_MAX_CONFIG_BYTES = 1 << 20
+
+
+def _small_text(path: Path) -> str:
+    """A configuration file's text: a regular file of at most 1 MB (never a device or a pipe)."""
+    try:
+        return read_bytes(path, _MAX_CONFIG_BYTES).decode("utf-8")
+    except Unreadable as why:
+        raise OSError(str(why)) from None
+
+
+def _leaves(path: Path, root: Path) -> bool:
+    """A configuration found in the scanned directory that is a symlink out of it is not obeyed (a pull
+    request must not switch rules off through a link to a file elsewhere); it is said so."""
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve(strict=True)
+        base = root.resolve()
+    except (OSError, RuntimeError):
+        target, base = None, None
+    if target is not None and base is not None and (target == base or base in target.parents):
+        return False
+    print(f"sqs-kms-lint: note: {path} is a link out of {root}; it is not read", file=sys.stderr)
+    return True
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A configuration needs no YAML aliases, and a few bytes of them can expand to gigabytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("YAML aliases (*name) are not allowed in the configuration")
+        return super().compose_node(parent, index)
 
 
 def _yaml_off(data: Any) -> Any:

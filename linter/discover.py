@@ -6,8 +6,8 @@ A directory walk honours `.gitignore` files (git's own pattern semantics, via pa
 
 from __future__ import annotations
 
-import codecs
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,8 +20,16 @@ from .parsers.aws_json import AwsJsonReader, document_kind
 from .parsers.cloudformation import is_template, parse_template
 from .parsers.located import DecodeError, decode_json, decode_yaml
 from .parsers.terraform import parse_module
-from .parsers.tf_modules import is_terraform, module_boundary, module_files, module_loader, variable_values
+from .parsers.tf_modules import (
+    inside,
+    is_terraform,
+    module_boundary,
+    module_files,
+    module_loader,
+    variable_values,
+)
 from .parsers.tfplan import is_plan, parse_plan
+from .reading import DEFAULT_MAX_BYTES, Unreadable, contains, decode, read_bytes
 
 SKIPPED_DIRS = {".git", ".terraform", "node_modules"}
 YAML_SUFFIXES = {".yaml", ".yml", ".template"}
@@ -36,6 +44,8 @@ _IAC_MARKERS = (
     '"QueueUrl"',
     '"Attributes"',
     '"planned_values"',
+    '"queues"',
+    '"identity_policies"',
 )
 _JSON_MARKERS = (
     "Resources",
@@ -84,14 +94,15 @@ def walk(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
     for directory, dirnames, filenames in os.walk(root, followlinks=False, onerror=_unreadable_directory):
         here = Path(directory)
         gitignore = here / ".gitignore"
-        if gitignore.is_file():
+        if gitignore.is_file() and _inside(gitignore, root_real):
             try:
-                lines = gitignore.read_text("utf-8", errors="replace").splitlines()
-            except OSError:
+                lines = decode(read_bytes(gitignore, 1 << 20)).split("\n")
+            except (Unreadable, UnicodeDecodeError):
                 lines = []
-            ignores.append(
-                (here, pathspec.GitIgnoreSpec.from_lines([ln for ln in lines if _valid_pattern(ln)]))
-            )
+            usable = [
+                ln.removesuffix("\r") for ln in lines if _usable_pattern(ln.removesuffix("\r"), gitignore)
+            ]
+            ignores.append((here, pathspec.GitIgnoreSpec.from_lines(usable)))
 
         def ignored(path: Path, is_dir: bool) -> bool:
             relative = path.relative_to(root).as_posix() + ("/" if is_dir else "")
@@ -107,7 +118,7 @@ def walk(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
         dirnames[:] = sorted(
             d
             for d in dirnames
-            if d not in SKIPPED_DIRS and not (here / d).is_symlink() and not ignored(here / d, True)
+            if d not in SKIPPED_DIRS and not _is_link(here / d) and not ignored(here / d, True)
         )
         for filename in sorted(filenames):
             path = here / filename
@@ -117,21 +128,53 @@ def walk(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
                 continue
             try:
                 if path.is_symlink() and root_real not in path.resolve(strict=True).parents:
+                    note(f"skipped {display_path(path)}: a link out of {display_path(root)}")
                     continue  # never out of the root
                 if not path.is_file():
                     continue  # a FIFO, socket or device named like a template: reading it would block
-            except (OSError, RuntimeError):  # a symlink loop or a dangling link
+            except (OSError, RuntimeError, ValueError):  # a loop, a dangling link, a name too long
                 continue
             yield path
 
 
-def _valid_pattern(line: str) -> bool:
-    """Git skips a pattern it cannot use (e.g. a lone `!`); so do we."""
+_MAX_WILDCARDS = 16  # `*` runs in one ignore pattern; more make regex matching backtrack for minutes
+
+
+def _usable_pattern(line: str, source: Path) -> bool:
+    """Git skips a pattern it cannot use (e.g. a lone `!`); so do we, and also one whose wildcards would
+    take minutes to match against a long name (said once)."""
+    if len(line) > 4096 or len(re.findall(r"\*+", line)) > _MAX_WILDCARDS:
+        note(
+            f"{display_path(source)}: an ignore pattern with more than {_MAX_WILDCARDS} wildcards is not used"
+        )
+        return False
     try:
         pathspec.GitIgnoreSpec.from_lines([line])
         return True
     except Exception:
         return False
+
+
+def _is_link(path: Path) -> bool:
+    """A link (never followed), or a directory whose path is too long to even look at."""
+    try:
+        return path.is_symlink()
+    except (OSError, ValueError):
+        return True
+
+
+def _inside(path: Path, root_real: Path) -> bool:
+    """A file that is not a link out of the root (say so when it is)."""
+    try:
+        if not path.is_symlink():
+            return True
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        return False
+    if target == root_real or root_real in target.parents:
+        return True
+    note(f"skipped {display_path(path)}: a link out of {display_path(root_real)}")
+    return False
 
 
 def _unreadable_directory(error: OSError) -> None:
@@ -163,19 +206,42 @@ def read_text(path: Path) -> str | None:
     return text
 
 
+# What the run did not read, and why (a file over the size limit, a link out of the root): said once each
+# on stderr by the CLI, so that a security tool says what it did not look at.
+_notes: list[str] = []
+
+
+def note(message: str) -> None:
+    if message not in _notes:
+        _notes.append(message)
+
+
+def take_notes() -> list[str]:
+    taken = list(_notes)
+    _notes.clear()
+    return taken
+
+
 def _read(path: Path) -> tuple[str | None, str | None]:
-    """The file's text (UTF-8, or UTF-16 with its byte order mark), or why it cannot be read."""
+    """The file's text (by BOM, else UTF-16/32 by its zero bytes, else UTF-8), or why it cannot be read:
+    a problem worth an SQK000, or None when the file is simply not ours (a note says why if it matters)."""
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, f"cannot read the file: {error.strerror or error}"
+        data = read_bytes(path, max_bytes)
+    except Unreadable as why:
+        if why.args and "size limit" in str(why.args[0]):
+            note(f"skipped {display_path(path)}: {why} (--max-file-size)")
+            return None, None
+        if why.args and "not a regular file" in str(why.args[0]):
+            return None, None  # a FIFO, socket or device named like a template
+        return None, str(why)
     try:
-        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return data.decode("utf-16"), None
-        return data.decode("utf-8-sig"), None
+        return decode(data), None
     except UnicodeDecodeError:
-        looks_like_iac = any(marker.encode() in data for marker in _IAC_MARKERS)
-        return None, "cannot read the file as UTF-8 text" if looks_like_iac else None
+        readable = "cannot read the file as text (UTF-8, UTF-16 or UTF-32)"
+        return None, readable if contains(data, _IAC_MARKERS) else None
+
+
+max_bytes = DEFAULT_MAX_BYTES  # files larger than this are skipped with a note (set by the CLI)
 
 
 def build_units(
@@ -198,8 +264,12 @@ def build_units(
             module = modules.setdefault(source.path.parent, {})
             module[source.path] = source
             if whole_modules and not walked:
+                boundary = module_boundary(source.path.parent, roots)
                 for sibling in module_files(source.path.parent):
-                    module.setdefault(sibling, SourceFile(sibling, display_path(sibling)))
+                    if inside(sibling, boundary):  # (a sibling linked from outside the repository is not)
+                        module.setdefault(sibling, SourceFile(sibling, display_path(sibling)))
+                    else:
+                        note(f"skipped {display_path(sibling)}: a link out of {display_path(boundary)}")
             continue
 
         try:
@@ -231,7 +301,12 @@ def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | N
             unit.errors.append(ParseError(Span(source.shown, 1), problem or "cannot read the file"))
         else:
             texts.append((source.shown, text))
-    variables = variable_values(directory, read_text)
+    variables = variable_values(
+        directory,
+        read_text,
+        boundary,
+        lambda path: note(f"skipped {display_path(path)}: a link out of {display_path(boundary)}"),
+    )
     load = module_loader(boundary, read_text, display_path, project_root(), unit.files)
     try:
         parse_module(texts, unit, variables, load, str(directory.resolve()))

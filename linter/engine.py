@@ -182,30 +182,53 @@ def suppressed_by(names: set[str], rule: Rule) -> bool:
 
 class SourceLines:
     """The linted files' lines, read once per file: inline suppressions
-    (`# sqs-kms-lint: ignore SQK101 -- reason`) and the text fingerprints are made of."""
+    (`# sqs-kms-lint: ignore SQK101 -- reason`) and the text fingerprints are made of.
+
+    Lines are split at "\\n" only, as every parser counts them (`str.splitlines` would also split at a
+    form feed or a Unicode line separator and shift every line after it). Each line is searched for an
+    ignore once, however many findings land on it (a minified template has one line)."""
 
     def __init__(self, reader: Callable[[str], str | None]) -> None:
         self.reader = reader
         self.cache: dict[str, list[str]] = {}
+        self._ignores: dict[tuple[str, int], tuple[set[str], str] | None] = {}
 
     def lines(self, file: str) -> list[str]:
         if file not in self.cache:
             text = self.reader(file)
-            self.cache[file] = text.splitlines() if text else []
+            self.cache[file] = [line.removesuffix("\r") for line in text.split("\n")] if text else []
         return self.cache[file]
 
-    def text(self, file: str, line: int) -> str:
+    def text(self, file: str, line: int, column: int = 1) -> str:
+        """The line's text; of a long line (minified JSON, a plan), the part where the finding starts."""
         lines = self.lines(file)
-        return lines[line - 1].strip() if 1 <= line <= len(lines) else ""
+        if not 1 <= line <= len(lines):
+            return ""
+        text = lines[line - 1]
+        if len(text) > _LONG_LINE:
+            text = text[max(column - 1, 0) : max(column - 1, 0) + _LONG_LINE]
+        return text.strip()
 
     def ignores(self, file: str, line: int) -> Iterator[tuple[set[str], str]]:
-        lines = self.lines(file)
         for number in (line, line - 1):
+            found = self._ignore_on(file, number)
+            if found is not None:
+                yield found
+
+    def _ignore_on(self, file: str, number: int) -> tuple[set[str], str] | None:
+        if (file, number) not in self._ignores:
+            lines = self.lines(file)
+            found = None
             if 1 <= number <= len(lines) and "sqs-kms-lint" in lines[number - 1]:
                 match = _IGNORE.search(lines[number - 1])
                 if match:
                     names = {n.strip() for n in match.group(1).split(",") if n.strip()}
-                    yield names, (match.group(2) or "").strip()
+                    found = (names, (match.group(2) or "").strip())
+            self._ignores[(file, number)] = found
+        return self._ignores[(file, number)]
+
+
+_LONG_LINE = 500  # characters of a line a fingerprint takes at most
 
 
 def run(unit: Unit, settings: Settings, source: SourceLines | None = None) -> list[Finding]:
@@ -266,7 +289,11 @@ def _fingerprinted(findings: list[Finding], source: SourceLines | None) -> list[
     seen: dict[str, int] = {}
     stamped = []
     for finding in findings:
-        line_text = source.text(finding.span.file, finding.span.line) if source is not None else ""
+        line_text = (
+            source.text(finding.span.file, finding.span.line, finding.span.column)
+            if source is not None
+            else ""
+        )
         # a module's resource is the same whichever caller reached it
         resource = _MODULE_PATH.sub("", finding.resource)
         basis = "|".join((finding.code, Path(finding.span.file).as_posix(), resource, line_text))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from ..engine import Finding
+from .text import printable
 
 _LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's own escapes for %, CR and LF; other control characters are shown escaped (text.printable)."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

@@ -60,7 +60,10 @@ def _location(span: Any, message: str | None = None, ident: int | None = None) -
     artifact = (
         om.ArtifactLocation(uri=Path(path).as_uri())
         if path.startswith("/")
-        else om.ArtifactLocation(uri=quote(path, safe="/"), uri_base_id="%SRCROOT%")
+        # (a file name that is not UTF-8 reaches us with surrogate escapes: its bytes are percent-encoded)
+        else om.ArtifactLocation(
+            uri=quote(path.encode("utf-8", "surrogateescape"), safe="/"), uri_base_id="%SRCROOT%"
+        )
     )
     region = om.Region(start_line=span.line, start_column=span.column)
     if span.end_line is not None and span.end_column is not None:

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..engine import Finding
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
+# Control characters (a newline, an escape sequence) in a name or message from a file are shown escaped, so
+# that no file can start a new line of its own, e.g. `::error ...::` that a GitHub Actions log would run.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 256 else f"\\u{ord(m.group(0)):04x}", text
+    )
+
+
 _RESET = "\033[0m"
 
 
@@ -17,8 +29,8 @@ def render(findings: list[Finding], *, color: bool = False, files: int = 0) -> s
         level = f"[{finding.severity}]"
         if color:
             level = f"{_COLORS.get(finding.severity, '')}{level}{_RESET}"
-        where = f"{finding.span.file}:{finding.span.line}:{finding.span.column}"
-        lines.append(f"{where}: {finding.code} {level} {finding.message} ({finding.name})")
+        where = f"{printable(finding.span.file)}:{finding.span.line}:{finding.span.column}"
+        lines.append(f"{where}: {finding.code} {level} {printable(finding.message)} ({finding.name})")
     counts = Counter(f.severity for f in shown)
     parts = [
         f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "note") if counts[s]

@@ -20,12 +20,30 @@ def is_terraform(path: Path) -> bool:
 
 
 def module_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.is_file() and is_terraform(p))
+    try:
+        return sorted(p for p in directory.iterdir() if is_terraform(p) and p.is_file())
+    except OSError:
+        return []
 
 
-def variable_values(directory: Path, read: ReadText) -> dict[str, Any]:
+def inside(path: Path, boundary: Path) -> bool:
+    """The file is within the boundary once links are followed (a link out of it is not read)."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):  # dangling, a loop, a name too long
+        return False
+    return target == boundary or boundary in target.parents
+
+
+def variable_values(
+    directory: Path,
+    read: ReadText,
+    boundary: Path | None = None,
+    skipped: Callable[[Path], None] = lambda path: None,
+) -> dict[str, Any]:
     """The values `terraform.tfvars`, `terraform.tfvars.json` and `*.auto.tfvars(.json)` assign, later
-    files winning, as Terraform loads them (anything computed is left out)."""
+    files winning, as Terraform loads them (anything computed is left out). A variable file that is a
+    link out of `boundary` is not read."""
     paths = [
         directory / "terraform.tfvars",
         directory / "terraform.tfvars.json",
@@ -35,7 +53,12 @@ def variable_values(directory: Path, read: ReadText) -> dict[str, Any]:
     ]
     values: dict[str, Any] = {}
     for path in paths:
-        text = read(path) if path.is_file() else None
+        if not path.is_file():
+            continue
+        if boundary is not None and not inside(path, boundary):
+            skipped(path)
+            continue
+        text = read(path)
         if text is not None:
             values.update(_json_tfvars(text) if path.suffix == ".json" else tfvars(text))
     return values
@@ -79,14 +102,17 @@ def module_loader(
 
     def load(source: str, calling_file: str) -> tuple[str, list[Block], list] | None:
         caller = Path(calling_file) if Path(calling_file).is_absolute() else project / calling_file
-        folder = (caller.parent / source).resolve()
-        if boundary not in (folder, *folder.parents) or not folder.is_dir():
+        try:
+            folder = (caller.parent / source).resolve()
+            if boundary not in (folder, *folder.parents) or not folder.is_dir():
+                return None
+        except (OSError, RuntimeError, ValueError):  # a link loop, a name too long
             return None
         key = str(folder)
         if key not in loaded:
             files = []
             for path in module_files(folder):
-                if boundary not in path.resolve().parents:
+                if not inside(path, boundary):
                     continue
                 text = read(path)
                 if text is not None:

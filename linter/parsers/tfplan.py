@@ -38,7 +38,7 @@ def _resources(module: Any, path: str = "") -> Iterator[tuple[dict, str]]:
 def _configuration(document: dict, module_path: str, resource_address: str) -> dict:
     """The configuration block of a resource: which attributes were written, and what they refer to."""
     module = (document.get("configuration") or {}).get("root_module") or {}
-    calls = [part.split("[", 1)[0] for part in re.split(r"\.(?![^\[]*\])", module_path) if part][1::2]
+    calls = [part.split("[", 1)[0] for part in _address_parts(module_path) if part][1::2]
     for call in calls:  # module.a["x"].module.b[0] -> a, b
         module = ((module.get("module_calls") or {}).get(call) or {}).get("module") or {}
     local_address = resource_address[len(module_path) + 1 :] if module_path else resource_address
@@ -193,6 +193,26 @@ class PlanReader:
         local = f"{parts[0]}.{parts[1].split('[', 1)[0]}"
         address = f"{module_path}.{local}" if module_path else local
         return ResourceRef(kind if address in self.addresses else None, address, attribute)
+
+
+def _address_parts(address: str) -> list[str]:
+    """`module.a["x.y"].module.b[0]` -> ["module", 'a["x.y"]', "module", "b[0]"]: dots inside an index
+    do not split (one pass, linear in the address)."""
+    parts, start, depth, quoted = [], 0, 0, False
+    for position, char in enumerate(address):
+        if quoted:
+            quoted = char != '"' or address[position - 1] == "\\"
+        elif char == '"':
+            quoted = True
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth = max(depth - 1, 0)
+        elif char == "." and depth == 0:
+            parts.append(address[start:position])
+            start = position + 1
+    parts.append(address[start:])
+    return parts
 
 
 def _without_index(address: str) -> str:
