@@ -50,6 +50,7 @@ class _Index:
         self.keys_by_alias: dict[str, list[Key]] = defaultdict(list)
         self.aliases_by_alias_name: dict[str, list[Alias]] = defaultdict(list)
         self.queues_by_arn: dict[str, Queue] = {q.arn: q for q in unit.queues if q.arn}
+        self.key_lookups: dict[int, list[KeyLookup]] = {}  # id(queue) -> its lookups (queues live as long)
         for key in unit.keys:
             if key.key_id:
                 self.keys_by_id[key.key_id].append(key)
@@ -135,10 +136,14 @@ def _through_alias(unit: Unit, ref: KmsRef, alias: Alias | None, queue: Queue | 
 def queue_key_lookups(unit: Unit, queue: Queue) -> list[KeyLookup]:
     """One lookup per branch of the queue's KmsMasterKeyId; empty unless every branch is a known key
     reference (rules about the queue's key then have nothing certain to say)."""
-    value = queue.kms_key
-    if value is None or not value.known or not queue.uses_kms():
-        return []
-    return [lookup_key(unit, content, queue) for content in value.options]
+    memo = _index(unit).key_lookups  # rules ask for each queue many times
+    if id(queue) not in memo:
+        value = queue.kms_key
+        if value is None or not value.known or not queue.uses_kms():
+            memo[id(queue)] = []
+        else:
+            memo[id(queue)] = [lookup_key(unit, content, queue) for content in value.options]
+    return memo[id(queue)]
 
 
 def find_queue(unit: Unit, content: Any) -> Queue | None:
