@@ -279,9 +279,9 @@ def main() -> int:
             (alone / "sound.yaml").write_text(SOUND)
             make(alone, args.scale)
             _copy(alone, everything, name)
-            seconds, peak, code, out, err = lint(alone, "--max-file-size", "200")
+            seconds, peak, code, out, err = lint(alone)
             print(f"| {name} | {seconds:.2f} | {peak:.0f} | {verdict(code, out, err, True)} |", flush=True)
-        seconds, peak, code, out, err = lint(everything, "--max-file-size", "200")
+        seconds, peak, code, out, err = lint(everything)
         print(
             f"| **all of it in one directory** | {seconds:.2f} | {peak:.0f} | {verdict(code, out, err, True)} |"
         )

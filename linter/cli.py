@@ -6,16 +6,20 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import multiprocessing
+import os
 import re
 import sys
 import traceback
-from dataclasses import replace
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from . import __version__, discover
 from .config import ConfigError, load, settings_from
-from .discover import build_units, collect, project_root, read_text
-from .engine import SEVERITIES, Finding, SourceLines, all_rules, deduplicated, find_rule, run
+from .discover import Task, build_task, collect, plan_tasks, project_root, read_text
+from .engine import SEVERITIES, Finding, Settings, SourceLines, all_rules, deduplicated, find_rule, run
 from .output import RENDERERS, render
 from .output.text import printable
 from .reading import DEFAULT_MAX_BYTES, Unreadable, read_bytes
@@ -25,6 +29,13 @@ _FAIL_ON = (*SEVERITIES, "never")
 
 class UsageError(Exception):
     """A command line that cannot be carried out (exit code 2)."""
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # (not on every platform)
+        return os.cpu_count() or 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,6 +57,14 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=DEFAULT_MAX_BYTES >> 20,
         help="skip (with a note) files larger than this many megabytes (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        metavar="N",
+        type=int,
+        default=_cpus(),
+        help="parse and lint in N processes (default: the CPU count, %(default)s); the report is the same",
     )
     parser.add_argument("--list-rules", action="store_true", help="print the rules and exit")
     parser.add_argument("--explain", metavar="RULE", help="print a rule's documentation and exit")
@@ -109,23 +128,21 @@ def _main(args: argparse.Namespace) -> int:
             raise ConfigError(f"--account-id: {args.account_id!r} is not a 12-digit AWS account ID")
         settings = replace(settings, account_id=args.account_id)
 
+    if args.jobs < 1:
+        raise UsageError("--jobs: at least 1")
     if args.max_file_size < 1:
         raise UsageError("--max-file-size: at least 1 (megabyte)")
     discover.max_bytes = args.max_file_size << 20
     files = collect(paths, settings.exclude)
-    units = build_units(files, settings.account_id, roots=paths)
-    shown_to_path = {f.shown: f.path for f, _ in files}
-    root = project_root()
-    source = SourceLines(lambda shown: read_text(shown_to_path.get(shown) or root / shown))
-    findings: list[Finding] = []
-    failures: list[str] = []
-    for unit in units:  # a bug met in one unit must not cost the others their findings
-        try:
-            findings.extend(run(unit, settings, source))
-        except Exception as error:
-            if args.debug:
-                traceback.print_exc()
-            failures.append(f"{unit.path}: {type(error).__name__}: {error}")
+    tasks = plan_tasks(files, roots=paths)
+    job = _Job(settings, tuple(paths), discover.max_bytes, args.debug, {f.shown: f.path for f, _ in files})
+    notes = discover.take_notes()  # (before any worker starts: each says only what it met)
+    results = _run_tasks(job, tasks, args.jobs)
+    findings = [f for found, _, _, _ in results for f in found]
+    checked = len({file for _, read, _, _ in results for file in read})  # (files that were not ours are not)
+    failures = [failure for _, _, failed, _ in results for failure in failed]
+    notes += [n for _, _, _, said in results for n in said if n not in notes]
+    source = job.source()
     findings = deduplicated(findings, source)
 
     if args.write_baseline:
@@ -136,14 +153,13 @@ def _main(args: argparse.Namespace) -> int:
         findings = [f for f in findings if f.fingerprint not in known]
 
     color = args.output is None and args.format == "text" and not args.no_color and sys.stdout.isatty()
-    checked = len({file for unit in units for file in unit.files})  # (files that were not ours are not)
     report = render(args.format, findings, color=color, files=checked)
     if args.output:
         _write(args.output, report)
     else:
         sys.stdout.write(report)
 
-    for message in discover.take_notes():
+    for message in notes:
         print(f"sqs-kms-lint: note: {printable(message)}", file=sys.stderr)
     for failure in failures:
         print(f"sqs-kms-lint: internal error in {failure} (please report it)", file=sys.stderr)
@@ -154,6 +170,55 @@ def _main(args: argparse.Namespace) -> int:
     threshold = SEVERITIES.index(settings.fail_on)
     failing = [f for f in findings if not f.suppressed and SEVERITIES.index(f.severity) >= threshold]
     return 1 if failing else 0
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every task of a run needs (sent to worker processes with each batch of tasks)."""
+
+    settings: Settings
+    roots: tuple[str, ...]
+    max_bytes: int
+    debug: bool
+    paths: dict[str, Path]  # shown name -> where to read it
+
+    def source(self) -> SourceLines:
+        root = project_root()
+        return SourceLines(lambda shown: read_text(self.paths.get(shown) or root / shown))
+
+
+_Result = tuple[list[Finding], list[str], list[str], list[str]]  # findings, files read, failures, notes
+
+
+def _lint_task(job: _Job, task: Task) -> _Result:
+    """Build one task's units and run the rules on each: a unit is dropped once linted."""
+    discover.max_bytes = job.max_bytes
+    source = job.source()
+    findings: list[Finding] = []
+    read: list[str] = []
+    failures: list[str] = []
+    for unit in build_task(task, job.settings.account_id, job.roots):
+        read.extend(unit.files)
+        try:  # a bug met in one unit must not cost the others their findings
+            findings.extend(run(unit, job.settings, source))
+        except Exception as error:
+            if job.debug:
+                traceback.print_exc()
+            failures.append(f"{unit.path}: {type(error).__name__}: {error}")
+    return findings, read, failures, discover.take_notes()
+
+
+def _run_tasks(job: _Job, tasks: list[Task], jobs: int) -> list[_Result]:
+    """Tasks in worker processes when there are several (results in task order, so the report is the
+    same bytes whatever the number of jobs), else here."""
+    workers = min(jobs, len(tasks))
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")  # (workers inherit the loaded rules)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(
+                pool.map(partial(_lint_task, job), tasks, chunksize=max(1, len(tasks) // (workers * 8)))
+            )
+    return [_lint_task(job, task) for task in tasks]
 
 
 def _write(name: str, text: str) -> None:

@@ -244,20 +244,25 @@ def _read(path: Path) -> tuple[str | None, str | None]:
 max_bytes = DEFAULT_MAX_BYTES  # files larger than this are skipped with a note (set by the CLI)
 
 
-def build_units(
-    files: list[tuple[SourceFile, bool]],
-    account: str | None = None,
-    whole_modules: bool = True,
-    roots: Iterable[str] = (),
-) -> list[Unit]:
-    """Parse every file into units; a file that cannot be parsed becomes a unit holding its SQK000.
+@dataclass(frozen=True)
+class Task:
+    """Files that are parsed together: one Terraform module, or the JSON documents a directory walk
+    found in one directory (loose raw documents there form one unit), or one other file."""
+
+    sources: tuple[SourceFile, ...]
+    walked: bool
+    module: Path | None = None  # the module's directory, for a Terraform module
+
+
+def plan_tasks(
+    files: list[tuple[SourceFile, bool]], whole_modules: bool = True, roots: Iterable[str] = ()
+) -> list[Task]:
+    """Group files into independent tasks, in a stable order (tasks may run in parallel).
 
     The `.tf` files of one directory form one module; a `.tf` file named alone brings its whole module
-    along unless `whole_modules` is False (the fixture tests lint one file as a one-file module).
-    `roots` are the paths the user named: outside a repository, local modules are read within them or
-    the working directory."""
-    units: list[Unit] = []
-    raw_by_directory: dict[str, tuple[Unit, AwsJsonReader]] = {}
+    along unless `whole_modules` is False (the fixture tests lint one file as a one-file module)."""
+    singles: list[Task] = []
+    json_by_directory: dict[str, list[SourceFile]] = {}
     modules: dict[Path, dict[Path, SourceFile]] = {}
     for source, walked in files:
         if is_terraform(source.path):
@@ -270,17 +275,34 @@ def build_units(
                         module.setdefault(sibling, SourceFile(sibling, display_path(sibling)))
                     else:
                         note(f"skipped {display_path(sibling)}: a link out of {display_path(boundary)}")
-            continue
+        elif walked and source.path.suffix.lower() in JSON_SUFFIXES:
+            json_by_directory.setdefault(Path(source.shown).parent.as_posix(), []).append(source)
+        else:
+            singles.append(Task((source,), walked))
+    return [
+        *singles,
+        *(Task(tuple(sources), True) for sources in json_by_directory.values()),
+        *(Task(tuple(sources.values()), False, directory) for directory, sources in modules.items()),
+    ]
 
+
+def build_task(task: Task, account: str | None = None, roots: Iterable[str] = ()) -> list[Unit]:
+    """Parse one task's files into units; a file that cannot be parsed becomes a unit holding its SQK000.
+    `roots` are the paths the user named: outside a repository, local modules are read within them or
+    the working directory."""
+    if task.module is not None:
+        return [
+            _terraform_unit(task.module, list(task.sources), account, module_boundary(task.module, roots))
+        ]
+    units: list[Unit] = []
+    raw_by_directory: dict[str, tuple[Unit, AwsJsonReader]] = {}
+    for source in task.sources:
         try:
-            _add_file(source, walked, account, units, raw_by_directory)
+            _add_file(source, task.walked, account, units, raw_by_directory)
         except Exception as error:  # a parser bug on odd input: that file's SQK000, the others go on
             units.append(
                 _broken(source, DecodeError(f"could not be analysed ({type(error).__name__}: {error})", 1))
             )
-    for directory, sources in modules.items():
-        boundary = module_boundary(directory, roots)
-        units.append(_terraform_unit(directory, list(sources.values()), account, boundary))
     for unit, reader in raw_by_directory.values():
         try:
             reader.finish()
@@ -289,6 +311,18 @@ def build_units(
                 ParseError(Span(unit.files[0], 1), f"could not be analysed ({type(error).__name__})")
             )
     return units
+
+
+def build_units(
+    files: list[tuple[SourceFile, bool]],
+    account: str | None = None,
+    whole_modules: bool = True,
+    roots: Iterable[str] = (),
+) -> list[Unit]:
+    """Every unit of the files at once (the CLI builds and lints task by task instead)."""
+    return [
+        unit for task in plan_tasks(files, whole_modules, roots) for unit in build_task(task, account, roots)
+    ]
 
 
 def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | None, boundary: Path) -> Unit:

@@ -24,3 +24,10 @@ def test_two_runs_give_the_same_bytes(fmt: str, monkeypatch: pytest.MonkeyPatch)
     paths = ("fixtures/scenarios", "fixtures/demo", "fixtures/SQK203", "fixtures/SQK501", "fixtures/SQK206")
     first = _run("--format", fmt, *paths)
     assert first and first == _run("--format", fmt, *paths)
+
+
+def test_jobs_do_not_change_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    paths = ("fixtures/scenarios", "fixtures/SQK203", "fixtures/SQK501", "fixtures/SQK000")
+    one = _run("--format", "sarif", "--jobs", "1", *paths)
+    assert one and one == _run("--format", "sarif", "--jobs", "2", *paths)
