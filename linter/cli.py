@@ -15,14 +15,17 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__, discover
-from .config import ConfigError, load, settings_from
-from .discover import Task, build_task, collect, plan_tasks, project_root, read_text
+from . import __version__
+from .config import ConfigError
 from .engine import SEVERITIES, Finding, Settings, SourceLines, all_rules, deduplicated, find_rule, run
-from .output import RENDERERS, render
+from .output import FORMATS, render
 from .output.text import printable
 from .reading import DEFAULT_MAX_BYTES, Unreadable, read_bytes
+
+if TYPE_CHECKING:
+    from .discover import Task
 
 _FAIL_ON = (*SEVERITIES, "never")
 
@@ -44,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Lint the encryption at rest of AWS SQS queues in CloudFormation templates and raw AWS JSON.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
-    parser.add_argument("--format", "-f", choices=sorted(RENDERERS), default="text", help="output format")
+    parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="output format")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     parser.add_argument("--fail-on", choices=_FAIL_ON, help="lowest severity that makes the exit code 1")
     parser.add_argument("--config", metavar="FILE", help="configuration file (default: .sqs-kms-lint.yaml)")
@@ -119,6 +122,9 @@ def _main(args: argparse.Namespace) -> int:
     gc.set_threshold(100_000, 50, 100)
     paths = args.paths or ["."]
     first = Path(paths[0])
+    from . import discover  # (the parsers and their libraries: not for --help, --version, --list-rules)
+    from .config import load, settings_from
+
     data, config_source = load(first if first.is_dir() else Path.cwd(), args.config)
     settings = settings_from(data, config_source)
     if args.fail_on:
@@ -133,8 +139,8 @@ def _main(args: argparse.Namespace) -> int:
     if args.max_file_size < 1:
         raise UsageError("--max-file-size: at least 1 (megabyte)")
     discover.max_bytes = args.max_file_size << 20
-    files = collect(paths, settings.exclude)
-    tasks = plan_tasks(files, roots=paths)
+    files = discover.collect(paths, settings.exclude)
+    tasks = discover.plan_tasks(files, roots=paths)
     job = _Job(settings, tuple(paths), discover.max_bytes, args.debug, {f.shown: f.path for f, _ in files})
     notes = discover.take_notes()  # (before any worker starts: each says only what it met)
     results = _run_tasks(job, tasks, args.jobs)
@@ -183,6 +189,8 @@ class _Job:
     paths: dict[str, Path]  # shown name -> where to read it
 
     def source(self) -> SourceLines:
+        from .discover import project_root, read_text
+
         root = project_root()
         return SourceLines(lambda shown: read_text(self.paths.get(shown) or root / shown))
 
@@ -192,12 +200,14 @@ _Result = tuple[list[Finding], list[str], list[str], list[str]]  # findings, fil
 
 def _lint_task(job: _Job, task: Task) -> _Result:
     """Build one task's units and run the rules on each: a unit is dropped once linted."""
+    from . import discover
+
     discover.max_bytes = job.max_bytes
     source = job.source()
     findings: list[Finding] = []
     read: list[str] = []
     failures: list[str] = []
-    for unit in build_task(task, job.settings.account_id, job.roots):
+    for unit in discover.build_task(task, job.settings.account_id, job.roots):
         read.extend(unit.files)
         try:  # a bug met in one unit must not cost the others their findings
             findings.extend(run(unit, job.settings, source))

@@ -9,7 +9,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pathspec
 import yaml
 
@@ -139,12 +138,16 @@ def _yaml_off(data: Any) -> Any:
 def settings_from(data: Any, source: str | None = None) -> Settings:
     where = source or "configuration"
     data = _yaml_off(data)
-    validator = jsonschema.Draft202012Validator(schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        error = errors[0]
-        path = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ConfigError(f"{where}: {path}: {error.message}")
+    if data != {} and data is not None:  # (no configuration: nothing to check, no jsonschema import)
+        import jsonschema
+
+        validator = jsonschema.Draft202012Validator(schema())
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+        if errors:
+            error = errors[0]
+            path = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+            raise ConfigError(f"{where}: {path}: {error.message}")
+    data = data or {}
     rules: dict[str, RuleSettings] = {}
     for name, entry in (data.get("rules") or {}).items():
         rule = find_rule(name)
