@@ -23,6 +23,7 @@ from .parsers.terraform import parse_module
 from .parsers.tf_modules import (
     inside,
     is_terraform,
+    is_variables_file,
     module_boundary,
     module_files,
     module_loader,
@@ -264,17 +265,27 @@ def plan_tasks(
     singles: list[Task] = []
     json_by_directory: dict[str, list[SourceFile]] = {}
     modules: dict[Path, dict[Path, SourceFile]] = {}
+
+    def whole_module(directory: Path) -> None:
+        module = modules.setdefault(directory, {})
+        boundary = module_boundary(directory, roots)
+        for sibling in module_files(directory):
+            if inside(sibling, boundary):  # (a sibling linked from outside the repository is not)
+                module.setdefault(sibling, SourceFile(sibling, display_path(sibling)))
+            else:
+                note(f"skipped {display_path(sibling)}: a link out of {display_path(boundary)}")
+
     for source, walked in files:
+        if is_variables_file(source.path):
+            # `terraform.tfvars` named alone (pre-commit passes it when only it changed) is linted as
+            # the module whose variables it sets; in a walk, that module is linted anyway
+            if whole_modules and not walked and module_files(source.path.parent):
+                whole_module(source.path.parent)
+            continue
         if is_terraform(source.path):
-            module = modules.setdefault(source.path.parent, {})
-            module[source.path] = source
+            modules.setdefault(source.path.parent, {})[source.path] = source
             if whole_modules and not walked:
-                boundary = module_boundary(source.path.parent, roots)
-                for sibling in module_files(source.path.parent):
-                    if inside(sibling, boundary):  # (a sibling linked from outside the repository is not)
-                        module.setdefault(sibling, SourceFile(sibling, display_path(sibling)))
-                    else:
-                        note(f"skipped {display_path(sibling)}: a link out of {display_path(boundary)}")
+                whole_module(source.path.parent)
         elif walked and source.path.suffix.lower() in JSON_SUFFIXES:
             json_by_directory.setdefault(Path(source.shown).parent.as_posix(), []).append(source)
         else:

@@ -172,3 +172,17 @@ def test_a_long_minified_line_is_searched_for_ignores_once(
     code, out, _ = _run(capsys, "--format", "json", ".")
     assert len(json.loads(out)) == 500  # every queue on line 1
     assert len(searches) == 1
+
+
+def test_a_variables_file_named_alone_brings_its_module(repo: Path, capsys) -> None:
+    """pre-commit passes only `terraform.tfvars` when only it changed: its module is what it changes."""
+    module = repo / "mod"
+    module.mkdir()
+    (module / "main.tf").write_text(
+        'variable "sse" {\n  default = true\n}\nresource "aws_sqs_queue" "q" {\n'
+        "  sqs_managed_sse_enabled = var.sse\n}\n"
+    )
+    (module / "terraform.tfvars").write_text("sse = false\n")
+    (module / "prod.tfvars").write_text("sse = false\n")  # (only with -var-file: not loaded by itself)
+    assert _found(capsys, "mod/terraform.tfvars") == {("SQK001", "mod/main.tf", 5)}
+    assert _found(capsys, "mod/prod.tfvars") == set()

@@ -19,6 +19,14 @@ def is_terraform(path: Path) -> bool:
     return path.suffix.lower() == ".tf" or path.name.lower().endswith(".tf.json")
 
 
+def is_variables_file(path: Path) -> bool:
+    """A file Terraform loads variables from by itself (`-var-file` ones it does not)."""
+    name = path.name.lower()
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith(
+        (".auto.tfvars", ".auto.tfvars.json")
+    )
+
+
 def module_files(directory: Path) -> list[Path]:
     try:
         return sorted(p for p in directory.iterdir() if is_terraform(p) and p.is_file())
