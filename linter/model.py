@@ -291,6 +291,9 @@ class Unit:
     # Holders ("role:ADDRESS") with permissions the unit does not show (a managed policy from elsewhere,
     # inline policies of a dynamic block): the identity rules judge none of them.
     holders_with_outside_policies: set[str] = field(default_factory=set)
+    # Why the unit was not evaluated fully, when its evaluation budget ran out (values.Budget, the module
+    # instances of a Terraform unit): one line naming the limit. Values past that point are unknown.
+    budget_exhausted: str | None = None
     lookups: Any = field(default=None, repr=False, compare=False)  # lookup.py's index, built on first use
 
     def resources(self) -> Iterator[Resource]:

@@ -8,18 +8,16 @@ default, `AWS::StackName`, SSM parameter types) resolves to UNKNOWN, which silen
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..model import ABSENT, THIS_ACCOUNT, THIS_REGION, UNKNOWN, ResourceRef, Span, Unit, Value
-from ..values import concatenate, merge_branches, single
+from ..values import Budget, concatenate, merge_branches, single
 from . import build
 from .located import key_span, span_of
 from .resource_types import CLOUDFORMATION_ATTRIBUTES, CLOUDFORMATION_KINDS, Converter, Naming
 
 _MAX_DEPTH = 40
-_SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _DYNAMIC_REFERENCE = "{{resolve:"
 
 
@@ -37,9 +35,15 @@ def is_template(document: Any) -> bool:
 
 
 class Resolver:
-    """Resolves intrinsic functions to the list of contents a value may take (None: unknown)."""
+    """Resolves intrinsic functions to the list of contents a value may take (None: unknown).
 
-    def __init__(self, template: dict, account: str | None, region: str | None) -> None:
+    Every node resolved spends a step of the unit's budget (past it, every value is unknown). A resource's
+    own name and a mapping's value are resolved once and remembered, so that a chain of `Fn::GetAtt` or
+    `Fn::FindInMap` that refers to its previous link twice stays linear."""
+
+    def __init__(
+        self, template: dict, account: str | None, region: str | None, budget: Budget | None = None
+    ) -> None:
         self.template = template
         params = template.get("Parameters")
         self.parameters: dict = params if isinstance(params, dict) else {}
@@ -54,24 +58,37 @@ class Resolver:
         self.generated_resources = "Transform" in template or any(
             str(name).startswith("Fn::ForEach") for name in self.resources
         )
-        self._naming: set[str] = set()  # resources whose own name is being resolved (cycle guard)
+        self.budget = budget if budget is not None else Budget()
+        self._naming: set[Any] = set()  # own names and mapping values being resolved (cycle guard)
+        self._remembered: dict[Any, list[Any] | None] = {}  # own names and mapping values resolved
 
     def one(self, node: Any, depth: int = 0) -> Any:
         """The single content of `node`, UNKNOWN when it is unknown or has several options."""
         return single(self.options(node, depth))
 
-    def _own_name(self, name: str, resource: dict, prop: str) -> Any:
+    def _own_name(self, name: str, resource: dict, prop: str, depth: int) -> Any:
         """A resource's name property (AliasName, QueueName), UNKNOWN when it refers back to itself."""
-        if name in self._naming:
-            return UNKNOWN
-        self._naming.add(name)
+        return single(self._once(("name", name), _properties(resource).get(prop), depth))
+
+    def _once(self, key: Any, node: Any, depth: int) -> list[Any] | None:
+        """The options of a node that many references share (a resource's own name, a mapping's value),
+        resolved once, where it is first referred to (past the depth limit there, it stays unknown);
+        None while it is being resolved (it refers back to itself)."""
+        if key in self._remembered:
+            found = self._remembered[key]
+            # a remembered structure may be shared by many references: each one pays for its size
+            return found if found is None or self.budget.spend_size(found) else None
+        if key in self._naming:
+            return None
+        self._naming.add(key)
         try:
-            return self.one(_properties(resource).get(prop))
+            found = self._remembered[key] = self.options(node, depth + 1)
         finally:
-            self._naming.discard(name)
+            self._naming.discard(key)
+        return found
 
     def options(self, node: Any, depth: int = 0) -> list[Any] | None:
-        if depth > _MAX_DEPTH:
+        if depth > _MAX_DEPTH or not self.budget.spend():
             return None
         if isinstance(node, dict):
             if len(node) == 1:
@@ -103,7 +120,10 @@ class Resolver:
                 return None
             if str(parameter.get("Type", "")).startswith("AWS::SSM::"):
                 return None  # the default is a parameter name; the value lives in SSM
-            return [_plain(parameter["Default"])]
+            default = parameter["Default"]
+            if isinstance(default, (dict, list)) and not self.budget.spend_size(default):
+                return None  # (YAML aliases may make a small text a huge structure)
+            return [_plain(default)]
         resource = self.resources.get(name)
         if not isinstance(resource, dict):
             return None if self.generated_resources else [ResourceRef(None, name, "id")]
@@ -111,7 +131,7 @@ class Resolver:
         if kind is None:
             return None  # what other resources return (buckets, custom resources, nested stacks) is not ours to know
         if kind == "alias":
-            alias_name = self._own_name(name, resource, "AliasName")
+            alias_name = self._own_name(name, resource, "AliasName", depth)
             return [alias_name if isinstance(alias_name, str) else ResourceRef("alias", name, "name")]
         return [ResourceRef(kind, name, {"key": "id", "queue": "url"}.get(kind, "name"))]
 
@@ -140,7 +160,7 @@ class Resolver:
         if kind is None or attribute not in attributes:
             return None  # nested stack outputs, custom resource attributes, ...: unknown offline
         if kind == "queue" and attribute == "QueueName":
-            queue_name = self._own_name(name, resource, "QueueName")
+            queue_name = self._own_name(name, resource, "QueueName", depth)
             if isinstance(queue_name, str):
                 return [queue_name]
         return [ResourceRef(kind, name, attributes[attribute])]
@@ -160,37 +180,39 @@ class Resolver:
             text = argument
         if not isinstance(text, str):
             return None
+        text = str(text)  # (without the decoder's marks: slicing a marked string is slow)
         pieces: list[list[Any] | None] = []
         position = 0
-        for match in _SUB_VAR.finditer(text):
-            pieces.append([text[position : match.start()]])
-            expression = match.group(1)
+        for start, end, expression in _sub_variables(text):
+            if not self.budget.spend():
+                return None
+            pieces.append([text[position:start]])
             if expression.startswith("!"):
                 pieces.append(["${" + expression[1:] + "}"])
             elif expression in variables:
                 pieces.append(variables[expression])
             elif "." in expression and not expression.startswith("AWS::"):
-                pieces.append(self._get_att(expression))
+                pieces.append(self._get_att(expression, depth))
             else:
-                pieces.append(self._ref(expression))
-            position = match.end()
+                pieces.append(self._ref(expression, depth))
+            position = end
         pieces.append([text[position:]])
         if len(pieces) == 3 and pieces[0] == [""] and pieces[2] == [""]:
             return pieces[1]  # "${Key.Arn}" alone is the reference itself
-        return concatenate(pieces, refuse=_is_dynamic_reference)
+        return concatenate(pieces, refuse=_is_dynamic_reference, budget=self.budget)
 
     def _join(self, argument: Any, depth: int) -> list[Any] | None:
         if not isinstance(argument, list) or len(argument) != 2 or not isinstance(argument[0], str):
             return None
-        items = self.options(argument[1], depth + 1)
-        if items is None or len(items) != 1 or not isinstance(items[0], list):
-            return None
-        if isinstance(argument[1], list):
+        if isinstance(argument[1], list):  # each item resolved once, with its options
             pieces = [self.options(item, depth + 1) for item in argument[1]]
         else:
+            items = self.options(argument[1], depth + 1)
+            if items is None or len(items) != 1 or not isinstance(items[0], list):
+                return None
             pieces = [[item] for item in items[0]]
         pieces = [p for p in pieces if p != [ABSENT]]
-        return concatenate(pieces, argument[0], refuse=_is_dynamic_reference)
+        return concatenate(pieces, argument[0], refuse=_is_dynamic_reference, budget=self.budget)
 
     def _select(self, argument: Any, depth: int) -> list[Any] | None:
         if not isinstance(argument, list) or len(argument) != 2:
@@ -216,7 +238,19 @@ class Resolver:
             found = self.mappings[names[0]][names[1]][names[2]]
         except (KeyError, TypeError):
             return None
-        return self.options(found, depth + 1)
+        return self._once(("map", *names), found, depth)
+
+
+def _sub_variables(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each `${...}` of a Fn::Sub text: (start, end, what is inside). A scan, not a regular expression:
+    `${` a hundred thousand times without a `}` must not take quadratic time."""
+    position = 0
+    while (start := text.find("${", position)) >= 0:
+        end = text.find("}", start + 2)
+        if end < 0:
+            return
+        yield start, end + 1, text[start + 2 : end]
+        position = end + 1
 
 
 def _is_dynamic_reference(text: str) -> bool:
@@ -289,7 +323,7 @@ class _Builder:
         self.template = template
         self.file = file
         self.unit = unit
-        self.resolver = Resolver(template, unit.account, unit.region)
+        self.resolver = Resolver(template, unit.account, unit.region, Budget(unit))
         self.account = unit.account or THIS_ACCOUNT
         self.region = unit.region or THIS_REGION
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..model import ABSENT, THIS_ACCOUNT, THIS_REGION, UNKNOWN, ParseError, ResourceRef, Span, Unit, Value
+from ..values import Budget
 from . import build
 from . import resource_types as types
 from .build import Attributes
@@ -22,6 +23,11 @@ from .sqs_module import is_sqs_module, module_queues
 from .tf_eval import Evaluator, Template, json_content
 
 _MAX_MODULE_DEPTH = 8
+# Module instances one unit may hold, the root included: a module that calls the next one several times, at
+# every level, would otherwise make exponentially many (5 calls, 8 levels: 488,280). Calls past it are
+# not read (their resources are left out, their outputs unknown as a registry module's), and the unit says
+# so. The real-world corpus holds at most 32 in a unit.
+MAX_MODULE_INSTANCES = 200
 # Arguments of a module call that are Terraform's own, not the module's variables.
 _META_ARGUMENTS = {"source", "version", "count", "for_each", "providers", "depends_on"}
 
@@ -233,8 +239,16 @@ class HclResource:
         return any(b.labels[:1] == [block_type] for b in self.block.children("dynamic"))
 
 
+class _Instances:
+    """How many module instances a unit holds so far (shared by its ModuleBuilders)."""
+
+    def __init__(self) -> None:
+        self.count = 1  # the root module
+
+
 class ModuleBuilder:
-    """Fills a unit with the resources of one module (its files' blocks)."""
+    """Fills a unit with the resources of one module (its files' blocks). The modules of a unit share
+    its evaluation budget and its count of module instances."""
 
     def __init__(
         self,
@@ -245,12 +259,16 @@ class ModuleBuilder:
         prefix: str = "",
         depth: int = 0,
         ancestry: frozenset[str] = frozenset(),
+        budget: Budget | None = None,
+        instances: _Instances | None = None,
     ) -> None:
         self.blocks = blocks
         self.ancestry = ancestry  # the module directories this one is called from, itself included
         self.unit = unit
         self.prefix = prefix
-        self.evaluator = Evaluator(blocks, variables, unit.account, prefix)
+        self.budget = budget if budget is not None else Budget(unit)
+        self.instances = instances if instances is not None else _Instances()
+        self.evaluator = Evaluator(blocks, variables, unit.account, prefix, self.budget)
         self.model = TerraformModel(unit)
         self.children: list[ModuleBuilder] = []
         self.argument_spans: dict[str, Span] = {}
@@ -272,6 +290,13 @@ class ModuleBuilder:
         loaded = loader(source, block.span.file)
         if loaded is None or loaded[0] in self.ancestry:
             return  # not readable here, or a module that calls itself
+        if self.instances.count >= MAX_MODULE_INSTANCES:
+            self.budget.stop(
+                f"more than {MAX_MODULE_INSTANCES} module instances (the budget of one unit): "
+                "later module calls are not read"
+            )
+            return
+        self.instances.count += 1
         folder, child_blocks, errors = loaded
         self.unit.errors.extend(e for e in errors if e not in self.unit.errors)  # a module called twice
         inputs = {
@@ -287,6 +312,8 @@ class ModuleBuilder:
             f"{self.prefix}module.{block.labels[0]}.",
             depth + 1,
             self.ancestry | {folder},
+            self.budget,
+            self.instances,
         )
         # A variable passed straight through is reported where the caller wrote its value.
         child.argument_spans = {
@@ -307,6 +334,8 @@ class ModuleBuilder:
         if attribute is None:
             return None
         options = self.evaluator.options(attribute.expression)
+        if options is not None and not self.budget.spend_size(options):
+            options = None  # (a value shared by many attributes costs its size each time: rules read it all)
         if options is not None:
             options = [ABSENT if o is None else o for o in options]  # `= null` leaves the attribute unset
             if not json:

@@ -20,7 +20,7 @@ from typing import Any
 from lark import Token, Tree
 
 from ..model import THIS_ACCOUNT, UNKNOWN, ResourceRef
-from ..values import MAX_OPTIONS, Options, combinations, concatenate, merge_branches, single
+from ..values import MAX_OPTIONS, Budget, Options, combinations, concatenate, merge_branches, single
 from .hcl import Attribute, Block, _name, _trees, parse_body
 from .located import DecodeError
 from .resource_types import TERRAFORM_ATTRIBUTES, TERRAFORM_KINDS
@@ -30,16 +30,32 @@ _PLACEHOLDER = "__sqs_kms_lint_reference_"
 
 
 _MAX_DEPTH = 60
+# Integers beyond this many digits are unknown, written or computed: far beyond any attribute, and Python
+# will not even print one past 4,300 digits.
+_MAX_DIGITS = 300
+_TOO_BIG = 10**_MAX_DIGITS
+# A heredoc's interpolation is parsed on its own: that costs as much as this many evaluation steps.
+_PARSE_STEPS = 50
 
 
 _INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
 
 
 class Evaluator:
-    """Evaluates HCL expressions of one module to the list of contents they may take (None: unknown)."""
+    """Evaluates HCL expressions of one module to the list of contents they may take (None: unknown).
+
+    Every expression evaluated spends a step of the unit's budget (shared by its modules; past it, every
+    value is unknown), and so do the contents and the size of what strings, functions, tuples and objects
+    produce. Locals, variable defaults, resource names and module outputs are evaluated once and
+    remembered, so that a chain that refers to its previous link twice stays linear."""
 
     def __init__(
-        self, blocks: list[Block], variables: dict[str, Any], account: str | None, prefix: str = ""
+        self,
+        blocks: list[Block],
+        variables: dict[str, Any],
+        account: str | None,
+        prefix: str = "",
+        budget: Budget | None = None,
     ) -> None:
         self.account = account or THIS_ACCOUNT
         self.prefix = prefix  # "module.name." inside a called module: resource addresses are unit-wide
@@ -61,8 +77,9 @@ class Evaluator:
             elif block.type == "locals":
                 self.locals.update(block.attributes)
         self.given = variables  # values from tfvars files or a module call (UNKNOWN when not knowable)
+        self.budget = budget if budget is not None else Budget()
         self._active: set[str] = set()  # locals and names being evaluated (cycle guard)
-        self._local_values: dict[str, list[Any] | None] = {}
+        self._values: dict[str, Any] = {}  # "local.x", "var.x", an address's name, "output.x" -> options
         self._absent: dict[int, bool] = {}  # block id -> never created
         self.incomplete = False  # a file of the module did not parse: a missing resource may be in it
 
@@ -81,7 +98,7 @@ class Evaluator:
             return None
 
     def _options(self, tree: Any, depth: int) -> Options:
-        if depth > _MAX_DEPTH or not isinstance(tree, Tree):
+        if depth > _MAX_DEPTH or not isinstance(tree, Tree) or not self.budget.spend():
             return None
         evaluate = _EXPRESSIONS.get(tree.data)
         return evaluate(self, tree, _trees(tree), depth) if evaluate is not None else None
@@ -92,7 +109,7 @@ class Evaluator:
     def _literal(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
         text = str(tree.children[0])
         if tree.data == "int_lit":
-            return [int(text)]
+            return [int(text)] if len(text.strip().lstrip("-")) <= _MAX_DIGITS else None
         if tree.data == "float_lit":
             return [float(text)]
         return [{"true": True, "false": False, "null": None}[text]]
@@ -101,10 +118,15 @@ class Evaluator:
         return self._heredoc(str(tree.children[0]), tree.data.endswith("trim"), depth)
 
     def _tuple(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
-        return [[self._nested(p, depth) for p in parts]]
+        return self._made([[self._nested(p, depth) for p in parts]])
 
     def _object_term(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
-        return [self._object(parts, depth)]
+        return self._made([self._object(parts, depth)])
+
+    def _made(self, options: Options) -> Options:
+        """Options just built, charged by their size: their parts may be shared (a local used twice), so
+        a structure can be far larger than the work that built it. None when the budget runs out."""
+        return options if options is None or self.budget.spend_size(options) else None
 
     def _reference_term(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
         path = self.reference_path(tree, depth)
@@ -115,7 +137,7 @@ class Evaluator:
 
     def _unary(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
         operand = self.options(parts[0], depth + 1) if parts else None
-        return _each([operand], _negate if str(tree.children[0]) == "-" else _not)
+        return self._made(_each([operand], _negate if str(tree.children[0]) == "-" else _not))
 
     def _conditional(self, parts: list[Tree], depth: int) -> list[Any] | None:
         """`c ? a : b`: the branch a known condition picks (the other is not evaluated, as in Terraform);
@@ -225,13 +247,12 @@ class Evaluator:
                 pieces.append(self.options(inner[0], depth + 1) if inner else None)
             else:
                 return None  # %{ if } / %{ for } directives
-        return concatenate(pieces, whole_piece=True)
+        return concatenate(pieces, whole_piece=True, budget=self.budget)
 
     def _heredoc(self, token: str, trim: bool, depth: int) -> list[Any] | None:
-        match = re.match(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)\r?\n?[ \t]*\1\r?\n?$", token, re.S)
-        if not match:
+        text = _heredoc_text(token)
+        if text is None:
             return None
-        text = match.group(2)
         if trim:
             lines = text.split("\n")
             indent = min((len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()), default=0)
@@ -252,18 +273,24 @@ class Evaluator:
             pieces.append(options)
             position = found.end()
         pieces.append([text[position:]])
-        results = concatenate(pieces, whole_piece=True)
+        results = concatenate(pieces, whole_piece=True, budget=self.budget)
         if results is None or not references:
             return results
         return [Template(r, references) if isinstance(r, str) else r for r in results]
 
     def _expression_text(self, source: str, depth: int) -> list[Any] | None:
         """An interpolation inside a heredoc (the grammar keeps heredocs as one token)."""
-        try:
-            attribute = parse_body(f"x = {source}\n", "").attributes.get("x")
-        except DecodeError:
-            return None
-        return self.options(attribute.expression, depth + 1) if attribute else None
+        key = f"${{{source}}}"
+        if key not in self._values:
+            if not self.budget.spend(_PARSE_STEPS):
+                return None
+            try:
+                attribute = parse_body(f"x = {source}\n", "").attributes.get("x")
+            except DecodeError:
+                attribute = None
+            self._values[key] = attribute.expression if attribute is not None else None
+        expression = self._values[key]
+        return self.options(expression, depth + 1) if expression is not None else None
 
     def reference_path(self, tree: Tree, depth: int) -> list[Any] | None:
         """`a.b[0].c` as ["a", "b", 0, "c"] (an index we cannot know is UNKNOWN)."""
@@ -281,7 +308,8 @@ class Evaluator:
         if step.data == "get_attr":
             return head + [_name(_trees(step)[0]) if _trees(step) else ""]
         if step.data == "short_index":
-            return head + [int(str(step.children[-1]))]
+            digits = str(step.children[-1])
+            return head + [int(digits) if len(digits) <= _MAX_DIGITS else UNKNOWN]
         if step.data == "braces_index":
             index = self.one(_trees(step)[0], depth + 1) if _trees(step) else UNKNOWN
             return head + [index]
@@ -294,23 +322,12 @@ class Evaluator:
             if name in self.given:
                 return _walk([self.given[name]], path[2:])
             default = self.variables.get(name)
-            return _walk(self.options(default, depth + 1), path[2:]) if default is not None else None
+            return _walk(self._once(f"var.{name}", default, depth), path[2:]) if default is not None else None
         if root == "local" and len(path) >= 2:
             name = str(path[1])
-            if name not in self.locals or name in self._active:
+            if name not in self.locals:
                 return None
-            if name not in self._local_values:  # each local is evaluated once
-                self._active.add(name)
-                try:
-                    self._local_values[name] = self.options(self.locals[name].expression, depth + 1)
-                except TerraformError:
-                    self._local_values[name] = _FAILED
-                finally:
-                    self._active.discard(name)
-            found = self._local_values[name]
-            if found is _FAILED:
-                raise TerraformError(f"local.{name} fails")
-            return _walk(found, path[2:])
+            return _walk(self._once(f"local.{name}", self.locals[name].expression, depth), path[2:])
         if root == "data" and len(path) >= 4:
             if path[1] == "aws_caller_identity" and path[3] == "account_id":
                 return [self.account]
@@ -321,14 +338,14 @@ class Evaluator:
                 and block is not None
             ):
                 document = self._policy_document(block, depth)
-                return None if document is None else [document]
+                return None if document is None else self._made([document])
             return None
         if root == "module" and len(path) >= 3 and path[1] in self.modules:
             child, outputs = self.modules[str(path[1])]
             output = outputs.get(str(path[2]))
-            return (
-                _walk(child.options(output.expression, depth + 1), path[3:]) if output is not None else None
-            )
+            if output is None:
+                return None
+            return _walk(child._once(f"output.{path[2]}", output.expression, depth), path[3:])
         if isinstance(root, str) and root in TERRAFORM_KINDS and len(path) >= 3:
             return self._resource_attribute(root, path, depth)
         return None  # remote module outputs, count, each, path, self, other resources: not ours to know
@@ -353,20 +370,30 @@ class Evaluator:
                 self._active.discard(address)
             if absent:  # `count = 0`: `aws_kms_key.this[0].arn` is an error (try() falls back)
                 raise TerraformError(f"{address} has no instances")
-        if (
-            attribute == "name"
-            and kind in ("alias", "queue")
-            and "name" in block.attributes
-            and address not in self._active
-        ):
-            self._active.add(address)
-            try:
-                name = self.one(block.attributes["name"].expression, depth + 1)
-            finally:
-                self._active.discard(address)
+        if attribute == "name" and kind in ("alias", "queue") and "name" in block.attributes:
+            name = single(self._once(address, block.attributes["name"].expression, depth))
             if isinstance(name, str):
                 return [name]
         return [ResourceRef(kind, self.prefix + address, attribute)]
+
+    def _once(self, key: str, expression: Any, depth: int) -> Options:
+        """The options of an expression that many references share (a local, a variable's default, a
+        resource's name, a module output), evaluated once; None while it is being evaluated (it refers
+        back to itself). One that fails fails each time it is used."""
+        if key not in self._values:
+            if key in self._active:
+                return None
+            self._active.add(key)
+            try:
+                self._values[key] = self.options(expression, depth + 1)
+            except TerraformError:
+                self._values[key] = _FAILED
+            finally:
+                self._active.discard(key)
+        found = self._values[key]
+        if found is _FAILED:
+            raise TerraformError(f"{key} fails")
+        return found
 
     def never_created(self, block: Block) -> bool:
         """`count = 0` or an empty `for_each`: the resource is not there at all (decided once a block)."""
@@ -407,7 +434,7 @@ class Evaluator:
         function = _FUNCTIONS.get(name)
         if function is None:
             return None
-        return _each([self.options(a, depth + 1) for a in arguments], function)
+        return self._made(_each([self.options(a, depth + 1) for a in arguments], function))
 
     def _binary(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
         if len(parts) != 2 or parts[1].data != "binary_term":
@@ -419,7 +446,7 @@ class Evaluator:
             return None
         # an unknown operand stays in: `false && x` is false whatever x is
         left, right = self.options(parts[0], depth + 1), self.options(term[-1], depth + 1)
-        return _each([left or [UNKNOWN], right or [UNKNOWN]], apply)
+        return self._made(_each([left or [UNKNOWN], right or [UNKNOWN]], apply))
 
 
 # Each kind of expression tree: (evaluator, tree, its child trees, depth) -> the contents it may take.
@@ -492,6 +519,8 @@ def _each(arguments: list[list[Any] | None], function: Callable[..., Any]) -> li
 
 def _same(a: Any, b: Any) -> bool:
     """Terraform's equality on known values: no number equals a bool, a string never equals a number."""
+    if a is b:
+        return True  # (a shared part: no need to walk it)
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, (int, float)) or isinstance(b, (int, float)):
@@ -557,7 +586,7 @@ def _arithmetic(operate: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
         result = operate(_number(a), _number(b))
         if isinstance(result, float) and result.is_integer():
             result = int(result)
-        if isinstance(result, int) and abs(result) > 10**300:
+        if isinstance(result, int) and abs(result) >= _TOO_BIG:
             return UNKNOWN  # far beyond any attribute: not worth a huge number
         return result
 
@@ -782,6 +811,33 @@ def _text(value: Any) -> bool:
 def _format(template: str, arguments: list[Any]) -> str:
     values = iter(arguments)
     return re.sub(r"%[sdv]", lambda _: str(next(values)), template.replace("%%", "\0")).replace("\0", "%")
+
+
+_HEREDOC_OPENER = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n")
+
+
+def _heredoc_text(token: str) -> str | None:
+    """The text of a heredoc token, between its opening line and the line of its closing marker; None
+    when the token is not one. Read from both ends rather than by one regular expression, which took
+    quadratic time over a long run of blanks."""
+    opened = _HEREDOC_OPENER.match(token)
+    if opened is None:
+        return None
+    marker = opened.group(1)
+    closing = token.rstrip("\r\n")
+    if token[len(closing) :] not in ("", "\r", "\n", "\r\n", "\n\n", "\r\n\n") or not closing.endswith(
+        marker
+    ):
+        return None
+    start, end = opened.end(), len(closing) - len(marker)
+    if end < start:
+        return None
+    while end > start and token[end - 1] in " \t":  # the closing line's indentation
+        end -= 1
+    for ending in "\n\r":  # and the line break before it
+        if end > start and token[end - 1] == ending:
+            end -= 1
+    return token[start:end]
 
 
 def _unescape(text: str) -> str:
