@@ -147,6 +147,44 @@ def encodings(folder: Path, scale: int) -> None:
     (folder / "odd.yaml").write_bytes(SOUND.encode("utf-16-le") + b"A")
 
 
+def _budget_shapes() -> dict[str, Shape]:
+    """The exponential shapes of tests/test_budgets.py (each exponential without the step budget), at the
+    sizes that took minutes before it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests import test_budgets as shapes
+
+    def template(name: str, text: Callable[[], str]) -> Shape:
+        return lambda folder, scale: (folder / f"{name}.yaml").write_text(text())
+
+    def module(name: str, text: Callable[[], str]) -> Shape:
+        def make(folder: Path, scale: int) -> None:
+            (folder / name).mkdir()
+            (folder / name / "main.tf").write_text(text())
+
+        return make
+
+    def tree(name: str, build: Callable[[Path], None]) -> Shape:
+        def make(folder: Path, scale: int) -> None:
+            (folder / name).mkdir()
+            build(folder / name)
+
+        return make
+
+    return {
+        "getatt-join-if chain, 40 links": template("chain", lambda: shapes.getatt_join_chain(40)),
+        "select chain, 40 links": template("select", lambda: shapes.select_chain(40)),
+        "find-in-map fan-out, 8x4": template("fan-out", lambda: shapes.find_in_map_fan_out(8)),
+        "sub doubling, 30 links": template("doubling", lambda: shapes.sub_doubling(30)),
+        "terraform names chain, 20 links": module("names", lambda: shapes.terraform_names(20)),
+        "terraform defaults, 40 links": module("defaults", lambda: shapes.terraform_defaults(40)),
+        "terraform locals x8, 12 links": module(
+            "locals8", lambda: shapes.terraform_locals(12, '"' + "${{{previous}}}" * 8 + '"')
+        ),
+        "module outputs chain, 8 levels": tree("outputs", lambda f: shapes.module_chain(f, 8)),
+        "module fan-out 5x8": tree("fan", lambda f: shapes.module_tree(f, 5, 8)),
+    }
+
+
 SHAPES: dict[str, Shape] = {
     "getatt-chain": getatt_chain,
     "find-in-map-fanout": find_in_map_fanout,
@@ -269,7 +307,7 @@ def main() -> int:
         everything.mkdir()
         (everything / ".git").mkdir()
         (everything / "sound.yaml").write_text(SOUND)
-        cases = dict(SHAPES)
+        cases = {**SHAPES, **_budget_shapes()}
         if args.big:
             cases.update(BIG)
         for name, make in cases.items():
