@@ -254,12 +254,12 @@ BIG: dict[str, Shape] = {
 }
 
 
-def lint(folder: Path, *extra: str) -> tuple[float, float, int, str, str]:
+def lint(folder: Path, *extra: str, python: str = sys.executable) -> tuple[float, float, int, str, str]:
     """Seconds, peak MB (the child's own maximum resident set), exit code, stdout, stderr of the CLI."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         child = subprocess.Popen(
-            [sys.executable, "-m", "sqs_kms_lint", "--format", "json", "--fail-on", "never", *extra, "."],
+            [python, "-m", "sqs_kms_lint", "--format", "json", "--fail-on", "never", *extra, "."],
             cwd=folder,
             stdout=out,
             stderr=err,
@@ -298,31 +298,42 @@ def main() -> int:
     parser.add_argument("--big", action="store_true", help="also the big cases")
     parser.add_argument("--scale", type=int, default=1, help="multiply each shape's size")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a case is stopped")
+    parser.add_argument(
+        "--before",
+        metavar="PYTHON",
+        help="also run each case with this interpreter (a venv of an older checkout), side by side",
+    )
     args = parser.parse_args()
     global TIMEOUT
     TIMEOUT = args.timeout
-    print("| case | seconds | peak MB | result |\n|---|---|---|---|")
+    columns = ["after"] if not args.before else ["before", "after"]
+    print("| case | " + " | ".join(f"{c} s | {c} MB | {c}" for c in columns) + " |")
+    print("|---|" + "---|---|---|" * len(columns))
+    interpreters = {"after": sys.executable, "before": args.before}
     with tempfile.TemporaryDirectory() as scratch:
         everything = Path(scratch) / "all"
         everything.mkdir()
         (everything / ".git").mkdir()
         (everything / "sound.yaml").write_text(SOUND)
-        cases = {**SHAPES, **_budget_shapes()}
+        cases: dict[str, Shape | None] = {**SHAPES, **_budget_shapes()}
         if args.big:
             cases.update(BIG)
+        cases["**all of it in one directory**"] = None
         for name, make in cases.items():
-            alone = Path(scratch) / name.replace(" ", "-").replace(",", "")
-            alone.mkdir()
-            (alone / ".git").mkdir()
-            (alone / "sound.yaml").write_text(SOUND)
-            make(alone, args.scale)
-            _copy(alone, everything, name)
-            seconds, peak, code, out, err = lint(alone)
-            print(f"| {name} | {seconds:.2f} | {peak:.0f} | {verdict(code, out, err, True)} |", flush=True)
-        seconds, peak, code, out, err = lint(everything)
-        print(
-            f"| **all of it in one directory** | {seconds:.2f} | {peak:.0f} | {verdict(code, out, err, True)} |"
-        )
+            if make is None:
+                folder = everything
+            else:
+                folder = Path(scratch) / name.replace(" ", "-").replace(",", "")
+                folder.mkdir()
+                (folder / ".git").mkdir()
+                (folder / "sound.yaml").write_text(SOUND)
+                make(folder, args.scale)
+                _copy(folder, everything, name)
+            cells = []
+            for column in columns:  # alternately, on the same files
+                seconds, peak, code, out, err = lint(folder, python=str(interpreters[column]))
+                cells.append(f"{seconds:.2f} | {peak:.0f} | {verdict(code, out, err, True)}")
+            print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
     return 0
 
 
