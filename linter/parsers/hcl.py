@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,8 +46,67 @@ class Block:
 
 def parse_hcl(text: str, file: str) -> list[Block]:
     """The top-level blocks of one `.tf` file that rules may read (the rest is blanked before the costly
-    parse, see hcl_prefilter); DecodeError at the parser's position on a syntax error."""
-    return parse_body(blank_unread_blocks(text, TERRAFORM_READ_TYPES) or text, file).blocks
+    parse, see hcl_prefilter); DecodeError at the parser's position on a syntax error, and on anything
+    else that goes wrong reading the file."""
+    try:
+        return parse_body(blank_unread_blocks(text, TERRAFORM_READ_TYPES) or text, file).blocks
+    except RecursionError:
+        raise DecodeError("HCL nested too deeply", 1) from None
+    except MemoryError:
+        raise DecodeError("HCL file too large to decode", 1) from None
+    except ValueError as error:
+        raise DecodeError(f"HCL error: {_first_line(str(error))}", 1) from None
+
+
+# The opening of a heredoc as python-hcl2's lexer matches it (hcl2.lark's HEREDOC_TEMPLATE), and the lines
+# that may end one: its marker after blanks, as that pattern wants it (after close_heredocs_as_terraform).
+_LEXER_HEREDOC = re.compile(r"<<-?([a-zA-Z][a-zA-Z0-9._-]*)\r?\n")
+_HEREDOC_END_LINE = re.compile(r"^[^\S\n]*([a-zA-Z][a-zA-Z0-9._-]*)\r?$", re.M)
+_BLANKS = re.compile(r"\s+")
+_SPACES = re.compile(r"[ \t]+")
+# Regex steps a file's heredocs may cost: a base, and so many per character of the file.
+HEREDOC_STEPS = 2_000_000
+HEREDOC_STEPS_PER_CHAR = 32
+
+
+def check_heredocs(text: str) -> None:
+    """Refuse a file (as the parser is to read it) whose heredocs would take the regexes reading them
+    too long.
+
+    The lexer's heredoc pattern tries, after every newline of a body, to skip blanks (newlines included)
+    up to the closing marker: a run of blank lines costs the square of its length, and an unterminated
+    heredoc runs to the end of the file. The evaluator's (tf_eval) likewise skips spaces at every
+    character: a run of spaces costs its square. Summed over every stretch that may be read as a heredoc
+    body (even one that only looks like a heredoc, in a comment or a string: the bound is generous), this
+    must stay within HEREDOC_STEPS plus HEREDOC_STEPS_PER_CHAR per character of the file."""
+    if "<<" not in text:
+        return
+    ends: dict[str, list[int]] = {}  # marker -> the ends of the lines that could close its heredocs
+    for closing in _HEREDOC_END_LINE.finditer(text):
+        ends.setdefault(closing.group(1), []).append(closing.end())
+    budget = HEREDOC_STEPS + HEREDOC_STEPS_PER_CHAR * len(text)
+    steps, covered = 0, 0
+    for opener in _LEXER_HEREDOC.finditer(text):
+        candidates = ends.get(opener.group(1), [])
+        index = bisect_right(candidates, opener.end() - 1)
+        end = candidates[index] if index < len(candidates) else len(text)
+        start, covered = max(opener.end(), covered), max(covered, end)
+        if start >= end:
+            continue
+        for run in _BLANKS.finditer(text, start, end):
+            steps += run.group().count("\n") * (run.end() - run.start())
+        for run in _SPACES.finditer(text, start, end):
+            length = run.end() - run.start()
+            steps += length * (length + 1) // 2
+        if steps > budget:
+            line = text.count("\n", 0, opener.start()) + 1
+            column = opener.start() - text.rfind("\n", 0, opener.start())
+            raise DecodeError(
+                f"heredoc <<{opener.group(1)} not read: too many blank lines or spaces in a row "
+                f"(reading this file's heredocs would take over {budget:,} regex steps)",
+                line,
+                column,
+            )
 
 
 _HEREDOC_OPENER = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)[ \t]*\r?$")
@@ -78,14 +138,18 @@ def close_heredocs_as_terraform(text: str) -> str:
 
 def parse_body(text: str, file: str) -> Block:
     """One HCL file's top-level attributes and blocks (tfvars files have only attributes)."""
+    text = close_heredocs_as_terraform(text)  # (what the parser reads, every position kept)
+    check_heredocs(text)
     try:
-        tree = parses_to_tree(close_heredocs_as_terraform(text))
+        tree = parses_to_tree(text)
     except UnexpectedInput as error:
         token = getattr(error, "token", None) or getattr(error, "char", None)
         shown = repr(str(token).strip()[:30]) if token is not None and str(token).strip() else "end of line"
         raise DecodeError(f"HCL syntax error: unexpected {shown}", error.line, error.column) from None
     except (LarkError, RecursionError, ValueError) as error:
         raise DecodeError(f"HCL error: {_first_line(str(error))}", 1) from None
+    except MemoryError:
+        raise DecodeError("HCL file too large to decode", 1) from None
     body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
     return _body(body, file) if body is not None else Block("body", [], Span(file, 1))
 
@@ -150,11 +214,15 @@ def parse_files(files: list[tuple[str, str]]) -> tuple[list[Block], list[ParseEr
     errors: list[ParseError] = []
     for shown, text in files:
         try:
-            blocks.extend(
-                parse_tf_json(text, shown) if shown.endswith(".tf.json") else parse_hcl(text, shown)
-            )
+            parsed = parse_tf_json(text, shown) if shown.endswith(".tf.json") else parse_hcl(text, shown)
         except DecodeError as error:
             errors.append(ParseError(Span(shown, error.line, error.column), error.message))
+            continue
+        except Exception as error:  # (a safety net: whatever goes wrong is this file's, not the module's)
+            problem = f"could not be read ({type(error).__name__}: {_first_line(str(error))})"
+            errors.append(ParseError(Span(shown, 1), problem))
+            continue
+        blocks.extend(parsed)
     return blocks, errors
 
 

@@ -22,7 +22,8 @@ _HEREDOC = re.compile(r"<<-?([A-Za-z][\w.-]*)\r?\n")
 def blank_unread_blocks(text: str, resource_types: frozenset[str]) -> str | None:
     """`text` with the top-level blocks no rule reads blanked (resources of other types than
     `resource_types`), or None when the scan cannot be sure of the layout."""
-    out = list(text)
+    pieces: list[str] = []
+    copied = 0  # where the text not yet copied into `pieces` starts
     position, length = 0, len(text)
     while position < length:
         position = _skip_layout(text, position)
@@ -38,11 +39,19 @@ def blank_unread_blocks(text: str, resource_types: frozenset[str]) -> str | None
             m.group(1) if m.group(1) is not None else m.group(2) for m in _LABEL.finditer(header.group(2))
         ]
         if not _kept(header.group(1), labels, resource_types):
-            for index in range(position, end):
-                if out[index] not in "\r\n":
-                    out[index] = " "
+            pieces.append(text[copied:position])
+            pieces.append(_NOT_NEWLINES.sub(_blanks, text[position:end]))
+            copied = end
         position = end
-    return "".join(out)
+    pieces.append(text[copied:])
+    return "".join(pieces)
+
+
+_NOT_NEWLINES = re.compile(r"[^\r\n]+")
+
+
+def _blanks(run: re.Match[str]) -> str:
+    return " " * (run.end() - run.start())
 
 
 def _kept(block_type: str, labels: list[str], resource_types: frozenset[str]) -> bool:
@@ -51,70 +60,93 @@ def _kept(block_type: str, labels: list[str], resource_types: frozenset[str]) ->
     return block_type == "resource" and bool(labels) and labels[0] in resource_types
 
 
+# Blanks and comments (a comment left open runs to the end of the text).
+_LAYOUT = re.compile(r"(?:[ \t\r\n]++|#[^\n]*+\n?|//[^\n]*+\n?|/\*(?:[^*]++|\*(?!/))*+(?:\*/)?)*+")
+
+
 def _skip_layout(text: str, position: int) -> int:
     """Past whitespace and comments."""
-    length = len(text)
-    while position < length:
-        char = text[position]
-        if char in " \t\r\n":
-            position += 1
-        elif char == "#" or text.startswith("//", position):
-            newline = text.find("\n", position)
-            position = length if newline < 0 else newline + 1
-        elif text.startswith("/*", position):
-            close = text.find("*/", position + 2)
-            position = length if close < 0 else close + 2
-        else:
-            break
-    return position
+    return _LAYOUT.match(text, position).end()  # type: ignore[union-attr]  # (it matches the empty string)
+
+
+_CODE_STOPS = re.compile(r'[{}"#/<]')  # where something may begin or end, in expressions
+_STRING_STOPS = re.compile(r'[\\"\n$%]')  # ... and in a quoted string
 
 
 def _block_end(text: str, position: int) -> int | None:
-    """The index just past the `}` closing the block whose `{` ends before `position`."""
-    depth, length = 1, len(text)
+    """The index just past the `}` closing the block whose `{` ends before `position`, or None.
+
+    Strings nest interpolations, which nest expressions, strings included: the scan keeps them on a
+    stack rather than recursing, so no nesting is too deep for it."""
+    length = len(text)
+    # For each open level: how many braces are open in it (an expression), or _IN_STRING.
+    levels = [1]
     while position < length:
+        if levels[-1] == _IN_STRING:
+            stop = _STRING_STOPS.search(text, position)
+            if stop is None:
+                return None
+            position = stop.start()
+            char = text[position]
+            if char == "\\":
+                position += 2
+            elif char == '"':
+                levels.pop()
+                position += 1
+            elif char == "\n":
+                return None  # (a quoted string never spans lines)
+            elif text.startswith("{", position + 1):  # `${` or `%{`: an expression until its `}`
+                levels.append(1)
+                position += 2
+            else:
+                position += 1
+            continue
+        stop = _CODE_STOPS.search(text, position)
+        if stop is None:
+            return None
+        position = stop.start()
         char = text[position]
         if char == '"':
-            position = _string_end(text, position + 1)
-            if position < 0:
-                return None
-            continue
-        if char == "#" or text.startswith("//", position) or text.startswith("/*", position):
+            levels.append(_IN_STRING)
+            position += 1
+        elif char == "#" or text.startswith("//", position) or text.startswith("/*", position):
             position = _skip_layout(text, position)
-            continue
-        if char == "<" and (heredoc := _HEREDOC.match(text, position)):
-            marker = re.compile(r"^[ \t]*" + re.escape(heredoc.group(1)) + r"[ \t]*\r?$", re.M)
-            close = marker.search(text, heredoc.end())
+        elif char == "<" and (heredoc := _HEREDOC.match(text, position)):
+            close = _heredoc_end(text, heredoc.end(), heredoc.group(1))
             if close is None:
                 return None
-            position = close.end()
-            continue
-        if char == "{":
-            depth += 1
+            position = close
+        elif char == "{":
+            levels[-1] += 1
+            position += 1
         elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return position + 1
-        position += 1
+            levels[-1] -= 1
+            position += 1
+            if levels[-1] == 0:
+                levels.pop()
+                if not levels:
+                    return position
+        else:
+            position += 1
     return None
 
 
-def _string_end(text: str, position: int) -> int:
-    """Past the closing quote of a string starting at `position`, minding `${...}` nesting; -1 if none."""
+_IN_STRING = -1
+
+
+def _heredoc_end(text: str, position: int, marker: str) -> int | None:
+    """The end of the line closing a heredoc whose body starts at `position`: the marker alone on its
+    line, blanks around it allowed (Terraform's rule); None when there is none."""
     length = len(text)
     while position < length:
-        char = text[position]
-        if char == "\\":
-            position += 2
-        elif char == '"':
-            return position + 1
-        elif char == "\n":
-            return -1
-        elif text.startswith("${", position) or text.startswith("%{", position):
-            end = _block_end(text, position + 2)  # an interpolation nests expressions, strings included
-            if end is None:
-                return -1
-            position = end
-        else:
-            position += 1
-    return -1
+        newline = text.find("\n", position)
+        end = length if newline < 0 else newline
+        line = text[position:end].lstrip(" \t")
+        if line.startswith(marker):
+            rest = line[len(marker) :]
+            if rest.endswith("\r"):
+                rest = rest[:-1]
+            if not rest.strip(" \t"):
+                return end
+        position = end + 1
+    return None
