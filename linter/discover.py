@@ -6,6 +6,7 @@ A directory walk honours `.gitignore` files (git's own pattern semantics, via pa
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -376,7 +377,7 @@ def _add_file(
             units.append(_broken(source, DecodeError(problem, 1)))
         return
     if suffix in JSON_SUFFIXES:
-        if not any(marker in text for marker in _JSON_MARKERS):
+        if not any(marker in text for marker in _JSON_MARKERS) or not _json_is_ours(text):
             return
         decode = decode_json
     elif "AWSTemplateFormatVersion" in text or "Resources" in text:
@@ -417,6 +418,17 @@ def _add_file(
     unit, reader = raw_by_directory[directory]
     unit.files.append(source.shown)
     reader.add(document, source.shown)
+
+
+def _json_is_ours(text: str) -> bool:
+    """Whether JSON is a template, a plan or an AWS document, decided with the plain C decoder before the
+    costly one that keeps positions (a repository vendoring SDK data holds thousands of JSON files that
+    mention "Policy"). JSON that does not decode plainly goes on: the positioned decoder says where."""
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return True
+    return is_template(document) or is_plan(document) or document_kind(document) is not None
 
 
 def _broken(source: SourceFile, error: DecodeError) -> Unit:
