@@ -13,8 +13,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
-
 from ..arns import QueueId, parse_kms_ref, parse_queue_id
 from ..model import Key, ParseError, Queue, Span, Unit, Value
 from . import build
@@ -56,8 +54,11 @@ def document_kind(document: Any) -> str | None:
 
 
 @cache
-def _validator(definition: str | None) -> jsonschema.Draft202012Validator:
-    """The validator of the whole snapshot (None) or of one of its parts, built once."""
+def _validator(definition: str | None) -> Any:
+    """The validator of the whole snapshot (None) or of one of its parts, built once (jsonschema is
+    imported only when a raw AWS document is met)."""
+    import jsonschema
+
     schema = snapshot_schema()
     if definition is not None:
         schema = {**schema["$defs"][definition], "$defs": schema["$defs"]}

@@ -17,11 +17,10 @@ import json
 import re
 from array import array
 from bisect import bisect_right
+from functools import cache
 from typing import Any
 
 import yaml
-from cfnlint.decode import cfn_json, cfn_yaml
-from cfnlint.decode.node import dict_node, str_node
 from yaml.parser import ParserError
 from yaml.scanner import ScannerError
 
@@ -93,6 +92,8 @@ def _check_yaml_events(text: str) -> None:
 
     Counts every node as it will be once its aliases are expanded: an alias weighs the expanded size of
     the node its anchor names, so a few lines of nested aliases cannot stand for billions of nodes."""
+    from cfnlint.decode import cfn_yaml
+
     loader = cfn_yaml.FastLoader(text)
     try:
         expanded = aliases = 0
@@ -134,48 +135,57 @@ def _check_yaml_events(text: str) -> None:
         loader.dispose()
 
 
-class _YamlLoader(cfn_yaml.CfnFullLoader):
-    """cfn-lint's loader, with a mapping constructor that finds duplicate keys in linear time."""
+@cache
+def _yaml_loader() -> Any:
+    """cfn-lint's loader, with a mapping constructor that finds duplicate keys in linear time; built on
+    first use (importing cfn-lint takes a third of a second, and JSON and Terraform need none of it)."""
+    from cfnlint.decode import cfn_yaml
+    from cfnlint.decode.node import dict_node, str_node
 
-    def construct_yaml_map(self, node: Any) -> Any:
-        self.flatten_mapping(node)  # (cfn-lint's: notes `using_merge` when merge keys were expanded)
-        using_merge = getattr(node, "using_merge", False)
-        mapping: dict = {}
-        first_nodes: dict = {}  # key -> (key object, key node) of its first occurrence
-        duplicate: tuple[Any, Any] | None = None  # (later key, earlier key node)
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, False)
-            value = self.construct_object(value_node, False)
-            if key is None:
-                mark = key_node.start_mark
-                raise _YamlProblem(f"Null key {key_node.value!r} not supported (line {mark.line + 1})", mark)
-            try:
-                earlier = first_nodes.get(key)
-            except TypeError:
-                mark = key_node.start_mark
-                raise _YamlProblem(f'Unhashable type "{key}" (line {mark.line + 1})', mark) from None
-            if earlier is None:
-                first_nodes[key] = (key, key_node)
-            elif duplicate is None and not using_merge and earlier[0] == key:
-                duplicate = (key, earlier[1])
-            mapping[key] = value
-        if duplicate is not None:
-            key, earlier_node = duplicate
-            mark = earlier_node.start_mark
-            raise _YamlProblem(f"Duplicate found {key!r} (line {mark.line + 1})", mark)
-        return dict_node(mapping, node.start_mark, node.end_mark, using_merge)
+    class _YamlLoader(cfn_yaml.CfnFullLoader):
+        """cfn-lint's loader, with a mapping constructor that finds duplicate keys in linear time."""
 
-    def construct_yaml_str(self, node: Any) -> Any:
-        """cfn-lint's marked string, built without its (slow) constructor."""
-        value = node.value if isinstance(node, yaml.ScalarNode) else self.construct_scalar(node)
-        marked = str.__new__(str_node, value)
-        marked.start_mark, marked.end_mark = node.start_mark, node.end_mark
-        return marked
+        def construct_yaml_map(self, node: Any) -> Any:
+            self.flatten_mapping(node)  # (cfn-lint's: notes `using_merge` when merge keys were expanded)
+            using_merge = getattr(node, "using_merge", False)
+            mapping: dict = {}
+            first_nodes: dict = {}  # key -> (key object, key node) of its first occurrence
+            duplicate: tuple[Any, Any] | None = None  # (later key, earlier key node)
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, False)
+                value = self.construct_object(value_node, False)
+                if key is None:
+                    mark = key_node.start_mark
+                    raise _YamlProblem(
+                        f"Null key {key_node.value!r} not supported (line {mark.line + 1})", mark
+                    )
+                try:
+                    earlier = first_nodes.get(key)
+                except TypeError:
+                    mark = key_node.start_mark
+                    raise _YamlProblem(f'Unhashable type "{key}" (line {mark.line + 1})', mark) from None
+                if earlier is None:
+                    first_nodes[key] = (key, key_node)
+                elif duplicate is None and not using_merge and earlier[0] == key:
+                    duplicate = (key, earlier[1])
+                mapping[key] = value
+            if duplicate is not None:
+                key, earlier_node = duplicate
+                mark = earlier_node.start_mark
+                raise _YamlProblem(f"Duplicate found {key!r} (line {mark.line + 1})", mark)
+            return dict_node(mapping, node.start_mark, node.end_mark, using_merge)
 
+        def construct_yaml_str(self, node: Any) -> Any:
+            """cfn-lint's marked string, built without its (slow) constructor."""
+            value = node.value if isinstance(node, yaml.ScalarNode) else self.construct_scalar(node)
+            marked = str.__new__(str_node, value)
+            marked.start_mark, marked.end_mark = node.start_mark, node.end_mark
+            return marked
 
-_YamlLoader.add_constructor("tag:yaml.org,2002:map", _YamlLoader.construct_yaml_map)
-_YamlLoader.add_constructor("tag:yaml.org,2002:str", _YamlLoader.construct_yaml_str)
-_YamlLoader.add_multi_constructor("!", cfn_yaml.multi_constructor)
+    _YamlLoader.add_constructor("tag:yaml.org,2002:map", _YamlLoader.construct_yaml_map)
+    _YamlLoader.add_constructor("tag:yaml.org,2002:str", _YamlLoader.construct_yaml_str)
+    _YamlLoader.add_multi_constructor("!", cfn_yaml.multi_constructor)
+    return _YamlLoader
 
 
 def decode_yaml(text: str) -> Any:
@@ -183,7 +193,7 @@ def decode_yaml(text: str) -> Any:
     a limit."""
     try:
         _check_yaml_events(text)
-        loader = _YamlLoader(text, None)
+        loader = _yaml_loader()(text, None)
         try:
             template = loader.get_single_data()
         finally:
@@ -202,6 +212,9 @@ def decode_yaml(text: str) -> Any:
     except Exception as err:  # an undefined alias, an integer beyond Python's digit limit, a bad !GetAtt...
         raise DecodeError(f"Template could not be parsed: {_first_line(str(err))}", 1) from None
     if template is None:  # an empty file
+        from cfnlint.decode import cfn_yaml
+        from cfnlint.decode.node import dict_node
+
         template = dict_node({}, cfn_yaml.Mark(0, 0), cfn_yaml.Mark(0, 0))
     return template
 
@@ -336,6 +349,8 @@ def _string(text: str, end: int) -> tuple[str, int]:
     try:
         return _SCAN_STRING(text, end, True)
     except ValueError:
+        from cfnlint.decode import cfn_json
+
         try:
             return cfn_json.py_scanstring(text, end)
         except cfn_json.JSONDecodeError as err:
