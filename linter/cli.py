@@ -19,7 +19,18 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import ConfigError
-from .engine import SEVERITIES, Finding, Settings, SourceLines, all_rules, deduplicated, find_rule, run
+from .engine import (
+    SEVERITIES,
+    Finding,
+    Rule,
+    RuleSettings,
+    Settings,
+    SourceLines,
+    all_rules,
+    deduplicated,
+    find_rule,
+    run,
+)
 from .output import FORMATS, render
 from .output.text import printable
 from .reading import DEFAULT_MAX_BYTES, Unreadable, read_bytes
@@ -34,6 +45,51 @@ class UsageError(Exception):
     """A command line that cannot be carried out (exit code 2)."""
 
 
+def _rules_named(flag: str, text: str) -> list[Rule]:
+    rules = []
+    for name in (n.strip() for n in text.split(",")):
+        if name:
+            rule = find_rule(name)
+            if rule is None:
+                raise UsageError(f"{flag}: unknown rule {name!r} (see --list-rules)")
+            rules.append(rule)
+    return rules
+
+
+def _with_rule_flags(
+    settings: Settings, select: str | None, ignore: str | None, enable: str | None
+) -> Settings:
+    """--select, --ignore and --enable over the configuration (as ruff's): the command line wins."""
+    rules = dict(settings.rules)
+
+    def turned_on(rule: Rule) -> RuleSettings:
+        current = rules.get(rule.code, RuleSettings())
+        severity = current.severity if current.severity not in (None, "off") else rule.severity
+        return RuleSettings(severity=severity, options=current.options)
+
+    for rule in _rules_named("--enable", enable or ""):
+        rules[rule.code] = turned_on(rule)
+    if select is not None:
+        chosen = {rule.code for rule in _rules_named("--select", select)}
+        for rule in all_rules():
+            if rule.code in chosen:
+                rules[rule.code] = turned_on(rule)
+            else:
+                rules[rule.code] = RuleSettings(severity="off")
+    for rule in _rules_named("--ignore", ignore or ""):
+        rules[rule.code] = RuleSettings(severity="off")
+    return replace(settings, rules=rules)
+
+
+def _colour(refused: bool) -> bool:
+    """Colour on a terminal unless refused (--no-color, NO_COLOR); FORCE_COLOR forces it (no-color.org)."""
+    if refused or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
 def _cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -41,10 +97,32 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
+_EPILOG = """\
+exit codes:
+  0  no finding at or above --fail-on (default: warning)
+  1  at least one such finding
+  2  usage error, unreadable or invalid configuration or baseline, internal error
+     (nothing inside a linted file: a file that cannot be parsed is an SQK000 finding)
+
+examples:
+  sqs-kms-lint                                   lint the current directory
+  sqs-kms-lint infra/ --format sarif -o results.sarif
+  sqs-kms-lint main.tf                           a .tf file brings its whole module
+  terraform show -json plan.out > plan.json && sqs-kms-lint plan.json
+  sqs-kms-lint --explain SQK203                  what a rule checks, and why
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sqs-kms-lint",
-        description="Lint the encryption at rest of AWS SQS queues in CloudFormation templates and raw AWS JSON.",
+        description=(
+            "Lint the encryption at rest of AWS SQS queues: CloudFormation (YAML, JSON, SAM, CDK output), "
+            "Terraform (HCL modules, *.tf.json, plan JSON from `terraform show -json`) and raw AWS JSON "
+            "(AWS CLI output, snapshots), checking each queue against its KMS key and key policy."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="output format")
@@ -69,11 +147,31 @@ def _parser() -> argparse.ArgumentParser:
         default=_cpus(),
         help="parse and lint in N processes (default: the CPU count, %(default)s); the report is the same",
     )
+    parser.add_argument(
+        "--select",
+        metavar="RULES",
+        help="run only these rules (IDs or names, comma-separated; opt-in ones too)",
+    )
+    parser.add_argument(
+        "--ignore", metavar="RULES", help="do not run these rules (IDs or names, comma-separated)"
+    )
+    parser.add_argument(
+        "--enable",
+        metavar="RULES",
+        help="also run these opt-in rules, at their default severity (e.g. SQK202)",
+    )
     parser.add_argument("--list-rules", action="store_true", help="print the rules and exit")
     parser.add_argument("--explain", metavar="RULE", help="print a rule's documentation and exit")
-    parser.add_argument("--no-color", action="store_true", help="never colour the text output")
+    parser.add_argument(
+        "--no-color",
+        action="store_true",
+        help="never colour the text output (also NO_COLOR; FORCE_COLOR forces it)",
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="text output: the findings, no summary line"
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", "-V", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
@@ -129,6 +227,7 @@ def _main(args: argparse.Namespace) -> int:
     settings = settings_from(data, config_source)
     if args.fail_on:
         settings = replace(settings, fail_on=args.fail_on)
+    settings = _with_rule_flags(settings, args.select, args.ignore, args.enable)
     if args.account_id:
         if not re.fullmatch(r"\d{12}", args.account_id):
             raise ConfigError(f"--account-id: {args.account_id!r} is not a 12-digit AWS account ID")
@@ -158,8 +257,10 @@ def _main(args: argparse.Namespace) -> int:
         known = _read_baseline(args.baseline)
         findings = [f for f in findings if f.fingerprint not in known]
 
-    color = args.output is None and args.format == "text" and not args.no_color and sys.stdout.isatty()
+    color = args.output is None and args.format == "text" and _colour(args.no_color)
     report = render(args.format, findings, color=color, files=checked)
+    if args.quiet and args.format == "text":
+        report = "".join(report.splitlines(keepends=True)[:-1])  # (the summary is the last line)
     if args.output:
         _write(args.output, report)
     else:

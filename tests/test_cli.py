@@ -310,3 +310,28 @@ def test_local_modules_without_git_are_read_within_the_working_directory(
     monkeypatch.chdir(tmp_path / "live")
     assert main([".", "--format", "json", "--fail-on", "never"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_select_ignore_and_enable_on_the_command_line(repo: Path, capsys) -> None:
+    (repo / "t.yaml").write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n'
+        "  Key:\n    Type: AWS::KMS::Key\n"
+        "  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      KmsMasterKeyId: alias/orders\n"
+        "  P:\n    Type: AWS::SQS::Queue\n    Properties:\n      SqsManagedSseEnabled: false\n"
+        "  R:\n    Type: AWS::SQS::Queue\n    Properties:\n      SqsManagedSseEnabled: true\n"
+    )
+
+    def rules(*argv: str) -> set[str]:
+        code = main(["--format", "json", "--fail-on", "never", *argv, "."])
+        out, _ = capsys.readouterr()
+        assert code == 0
+        return {f["rule"] for f in json.loads(out)}
+
+    everything = rules()
+    assert {"SQK001", "SQK101"} <= everything and "SQK004" not in everything
+    assert rules("--select", "SQK001") == {"SQK001"}
+    assert rules("--select", "queue-unencrypted,kms-key-bare-alias") == {"SQK001", "SQK101"}
+    assert rules("--ignore", "SQK101") == everything - {"SQK101"}
+    assert rules("--enable", "queue-not-using-cmk") >= everything | {"SQK004"}
+    assert rules("--select", "SQK004") == {"SQK004"}  # an opt-in rule selected is on
+    assert main(["--select", "SQK999", "."]) == 2
