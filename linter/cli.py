@@ -223,7 +223,7 @@ def _main(args: argparse.Namespace) -> int:
     from . import discover  # (the parsers and their libraries: not for --help, --version, --list-rules)
     from .config import load, settings_from
 
-    data, config_source = load(first if first.is_dir() else Path.cwd(), args.config)
+    data, config_source = load(first if first.is_dir() else first.parent, args.config)
     settings = settings_from(data, config_source)
     if args.fail_on:
         settings = replace(settings, fail_on=args.fail_on)

@@ -70,11 +70,12 @@ def load(root: Path, explicit: str | None = None) -> tuple[dict, str | None]:
         if not path.is_file():
             raise ConfigError(f"{explicit}: config file not found")
     else:
-        path = root / CONFIG_FILE
-        if not path.is_file() or _leaves(path, root):
-            pyproject = root / "pyproject.toml"
-            section = _toml(pyproject) if pyproject.is_file() and not _leaves(pyproject, root) else None
-            return (section, str(pyproject)) if section is not None else ({}, None)
+        found = _find_config(root)
+        if found is None:
+            return {}, None
+        path, section = found
+        if section is not None:
+            return section, str(path)
     if path.suffix == ".toml":
         return _toml(path) or {}, str(path)
     try:
@@ -82,6 +83,28 @@ def load(root: Path, explicit: str | None = None) -> tuple[dict, str | None]:
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as error:
         raise ConfigError(f"{path}: cannot read: {str(error).splitlines()[0]}") from None
     return (data if data is not None else {}), str(path)
+
+
+def _find_config(start: Path) -> tuple[Path, dict | None] | None:
+    """The nearest `.sqs-kms-lint.yaml`, or `pyproject.toml` with a `[tool.sqs-kms-lint]` section, from
+    `start` up to its repository's root (the nearest directory with `.git`; without one, up to the working
+    directory when `start` is inside it),
+    as ruff looks up its settings: `sqs-kms-lint sub/` obeys the repository's configuration."""
+    start = start.absolute()
+    chain = [start, *start.parents]
+    cwd = Path.cwd().absolute()
+    fallback = chain.index(cwd) if cwd in chain else 0  # (outside a repository: up to the working directory)
+    top = next((i for i, d in enumerate(chain) if (d / ".git").exists()), fallback)
+    for directory in chain[: top + 1]:
+        path = directory / CONFIG_FILE
+        if path.is_file() and not _leaves(path, directory):
+            return path, None
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and not _leaves(pyproject, directory):
+            section = _toml(pyproject)
+            if section is not None:
+                return pyproject, section
+    return None
 
 
 _MAX_CONFIG_BYTES = 1 << 20

@@ -335,3 +335,16 @@ def test_select_ignore_and_enable_on_the_command_line(repo: Path, capsys) -> Non
     assert rules("--enable", "queue-not-using-cmk") >= everything | {"SQK004"}
     assert rules("--select", "SQK004") == {"SQK004"}  # an opt-in rule selected is on
     assert main(["--select", "SQK999", "."]) == 2
+
+
+def test_the_configuration_is_found_upwards_to_the_repository_root(
+    repo: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / ".git").mkdir()
+    (repo / ".sqs-kms-lint.yaml").write_text("rules:\n  SQK101: off\n")
+    (repo / "sub" / "deeper").mkdir(parents=True)
+    (repo / "sub" / "deeper" / "t.yaml").write_text(BARE_ALIAS)
+    assert _lint(capsys, "sub")[0] == 0  # from the root, naming a subdirectory
+    monkeypatch.chdir(repo / "sub")
+    assert _lint(capsys, "deeper")[0] == 0  # from inside it
+    assert _lint(capsys, "deeper/t.yaml")[0] == 0  # a file named alone
