@@ -81,6 +81,24 @@ def _with_rule_flags(
     return replace(settings, rules=rules)
 
 
+def _reports(formats: list[str], output: str | None) -> list[tuple[str, str | None]]:
+    """(format, file or None for stdout) for each --format; --output is the file of the one without."""
+    reports: list[tuple[str, str | None]] = []
+    for given in formats:
+        name, _, target = given.partition(":")
+        if name not in FORMATS:
+            raise UsageError(f"--format: unknown format {name!r} (choose from {', '.join(sorted(FORMATS))})")
+        reports.append((name, target or None))
+    to_stdout = [i for i, (_, target) in enumerate(reports) if target is None]
+    if output is not None:
+        if len(to_stdout) != 1:
+            raise UsageError("--output: give it with exactly one --format that names no file")
+        reports[to_stdout[0]] = (reports[to_stdout[0]][0], output)
+    elif len(to_stdout) > 1:
+        raise UsageError("--format: only one report can go to stdout; give the others a file (FORMAT:FILE)")
+    return reports
+
+
 def _colour(refused: bool) -> bool:
     """Colour on a terminal unless refused (--no-color, NO_COLOR); FORCE_COLOR forces it (no-color.org)."""
     if refused or os.environ.get("NO_COLOR"):
@@ -125,8 +143,17 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
-    parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="text", help="output format")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument(
+        "--format",
+        "-f",
+        action="append",
+        metavar="FORMAT[:FILE]",
+        help=f"output format ({', '.join(sorted(FORMATS))}; default text), to FILE if given; repeat it for "
+        "several reports from one run, e.g. -f github -f sarif:results.sarif",
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write the report (of the format given no FILE) to FILE"
+    )
     parser.add_argument("--fail-on", choices=_FAIL_ON, help="lowest severity that makes the exit code 1")
     parser.add_argument("--config", metavar="FILE", help="configuration file (default: .sqs-kms-lint.yaml)")
     parser.add_argument("--account-id", metavar="ID", help="the account the templates deploy to")
@@ -218,6 +245,7 @@ def _main(args: argparse.Namespace) -> int:
     # The model is many small objects that live until the run ends: the collector's default thresholds
     # would scan them again and again (a third of all CPU on large repositories) for no garbage.
     gc.set_threshold(100_000, 50, 100)
+    reports = _reports(args.format or ["text"], args.output)
     paths = args.paths or ["."]
     first = Path(paths[0])
     from . import discover  # (the parsers and their libraries: not for --help, --version, --list-rules)
@@ -257,14 +285,15 @@ def _main(args: argparse.Namespace) -> int:
         known = _read_baseline(args.baseline)
         findings = [f for f in findings if f.fingerprint not in known]
 
-    color = args.output is None and args.format == "text" and _colour(args.no_color)
-    report = render(args.format, findings, color=color, files=checked)
-    if args.quiet and args.format == "text":
-        report = "".join(report.splitlines(keepends=True)[:-1])  # (the summary is the last line)
-    if args.output:
-        _write(args.output, report)
-    else:
-        sys.stdout.write(report)
+    for format_name, target in reports:
+        color = target is None and format_name == "text" and _colour(args.no_color)
+        report = render(format_name, findings, color=color, files=checked)
+        if args.quiet and format_name == "text":
+            report = "".join(report.splitlines(keepends=True)[:-1])  # (the summary is the last line)
+        if target:
+            _write(target, report)
+        else:
+            sys.stdout.write(report)
 
     for message in notes:
         print(f"sqs-kms-lint: note: {printable(message)}", file=sys.stderr)

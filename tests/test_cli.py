@@ -160,8 +160,9 @@ def test_usage_errors_are_exit_2(repo: Path, capsys) -> None:
     assert _lint(capsys, "missing-dir")[0] == 2
     assert _lint(capsys, "--account-id", "abc")[0] == 2
     assert _lint(capsys, "--explain", "SQK999")[0] == 2
+    assert _lint(capsys, "--format", "xml")[0] == 2
     with pytest.raises(SystemExit) as exit_:
-        main(["--format", "xml"])
+        main(["--fail-on", "sometimes"])
     assert exit_.value.code == 2
 
 
@@ -348,3 +349,16 @@ def test_the_configuration_is_found_upwards_to_the_repository_root(
     monkeypatch.chdir(repo / "sub")
     assert _lint(capsys, "deeper")[0] == 0  # from inside it
     assert _lint(capsys, "deeper/t.yaml")[0] == 0  # a file named alone
+
+
+def test_several_reports_from_one_run(repo: Path, capsys) -> None:
+    (repo / "t.yaml").write_text(BARE_ALIAS)
+    code, out, _ = _lint(capsys, "-f", "github", "-f", "sarif:out.sarif", "--format", "json:out.json", ".")
+    assert code == 1 and out.startswith("::warning file=t.yaml")
+    sarif = json.loads((repo / "out.sarif").read_text())
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["SQK101"]
+    assert [f["rule"] for f in json.loads((repo / "out.json").read_text())] == ["SQK101"]
+    assert _lint(capsys, "-f", "text", "-f", "json", ".")[0] == 2  # two reports cannot share stdout
+    assert _lint(capsys, "-f", "yaml", ".")[0] == 2
+    code, out, _ = _lint(capsys, "-f", "json", "-o", "only.json", ".")
+    assert (code, out) == (1, "") and json.loads((repo / "only.json").read_text())
