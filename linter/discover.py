@@ -254,6 +254,9 @@ class Task:
     sources: tuple[SourceFile, ...]
     walked: bool
     module: Path | None = None  # the module's directory, for a Terraform module
+    # Raw AWS documents beside a JSON file named alone (a queue staged without its key): read into the
+    # directory's unit, never linted as anything else.
+    companions: tuple[SourceFile, ...] = ()
 
 
 def plan_tasks(
@@ -262,9 +265,11 @@ def plan_tasks(
     """Group files into independent tasks, in a stable order (tasks may run in parallel).
 
     The `.tf` files of one directory form one module; a `.tf` file named alone brings its whole module
-    along unless `whole_modules` is False (the fixture tests lint one file as a one-file module)."""
+    along, and a JSON file named alone the raw AWS documents beside it, unless `whole_modules` is False
+    (the fixture tests lint one file as a one-file module)."""
     singles: list[Task] = []
     json_by_directory: dict[str, list[SourceFile]] = {}
+    named_json: dict[str, Path] = {}  # directories of JSON files named alone (not found by a walk)
     modules: dict[Path, dict[Path, SourceFile]] = {}
 
     def whole_module(directory: Path) -> None:
@@ -287,15 +292,37 @@ def plan_tasks(
             modules.setdefault(source.path.parent, {})[source.path] = source
             if whole_modules and not walked:
                 whole_module(source.path.parent)
-        elif walked and source.path.suffix.lower() in JSON_SUFFIXES:
+        elif source.path.suffix.lower() in JSON_SUFFIXES:
             json_by_directory.setdefault(Path(source.shown).parent.as_posix(), []).append(source)
+            if whole_modules and not walked:  # (the fixture tests lint one file alone)
+                named_json.setdefault(Path(source.shown).parent.as_posix(), source.path.parent)
         else:
             singles.append(Task((source,), walked))
     return [
         *singles,
-        *(Task(tuple(sources), True) for sources in json_by_directory.values()),
+        *(
+            Task(tuple(sources), True, companions=_companions(named_json.get(key), sources))
+            for key, sources in json_by_directory.items()
+        ),
         *(Task(tuple(sources.values()), False, directory) for directory, sources in modules.items()),
     ]
+
+
+def _companions(directory: Path | None, named: list[SourceFile]) -> tuple[SourceFile, ...]:
+    """The other JSON files of the directory of a JSON file named alone (not through links out of it)."""
+    if directory is None:
+        return ()
+    taken = {s.path.resolve() for s in named}
+    try:
+        candidates = sorted(p for p in directory.iterdir() if p.suffix.lower() in JSON_SUFFIXES)
+    except OSError:
+        return ()
+    real = directory.resolve()
+    return tuple(
+        SourceFile(p, display_path(p))
+        for p in candidates
+        if p.resolve() not in taken and not p.is_symlink() and p.is_file() and p.resolve().parent == real
+    )
 
 
 def build_task(task: Task, account: str | None = None, roots: Iterable[str] = ()) -> list[Unit]:
@@ -315,6 +342,11 @@ def build_task(task: Task, account: str | None = None, roots: Iterable[str] = ()
             units.append(
                 _broken(source, DecodeError(f"could not be analysed ({type(error).__name__}: {error})", 1))
             )
+    for companion in task.companions:
+        try:
+            _add_file(companion, True, account, units, raw_by_directory, raw_only=True)
+        except Exception:  # a companion only helps: its own problems are its own run's
+            continue
     for unit, reader in raw_by_directory.values():
         try:
             reader.finish()
@@ -369,11 +401,12 @@ def _add_file(
     account: str | None,
     units: list[Unit],
     raw_by_directory: dict[str, tuple[Unit, AwsJsonReader]],
+    raw_only: bool = False,
 ) -> None:
     suffix = source.path.suffix.lower()
     text, problem = _read(source.path)
     if text is None:
-        if problem:
+        if problem and not raw_only:
             units.append(_broken(source, DecodeError(problem, 1)))
         return
     if suffix in JSON_SUFFIXES:
@@ -387,8 +420,12 @@ def _add_file(
     try:
         document = decode(text)
     except DecodeError as error:
-        if any(marker in text for marker in _IAC_MARKERS):
+        if any(marker in text for marker in _IAC_MARKERS) and not raw_only:
             units.append(_broken(source, error))
+        return
+    if raw_only and (
+        is_template(document) or is_plan(document) or document_kind(document) in (None, "snapshot")
+    ):
         return
     if is_template(document):
         unit = Unit(source.shown, [source.shown], account=account)

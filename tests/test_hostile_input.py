@@ -186,3 +186,43 @@ def test_a_variables_file_named_alone_brings_its_module(repo: Path, capsys) -> N
     (module / "prod.tfvars").write_text("sse = false\n")  # (only with -var-file: not loaded by itself)
     assert _found(capsys, "mod/terraform.tfvars") == {("SQK001", "mod/main.tf", 5)}
     assert _found(capsys, "mod/prod.tfvars") == set()
+
+
+def test_a_raw_queue_named_alone_is_read_with_the_key_beside_it(repo: Path, capsys) -> None:
+    """pre-commit passes only the staged queue document: its key document beside it still counts."""
+    arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    (repo / "raw").mkdir()
+    (repo / "raw" / "queue.json").write_text(
+        json.dumps(
+            {
+                "QueueUrl": "https://sqs.us-east-1.amazonaws.com/111122223333/orders",
+                "Attributes": {"KmsMasterKeyId": arn},
+            }
+        )
+    )
+    (repo / "raw" / "key.json").write_text(
+        json.dumps(
+            {
+                "KeyMetadata": {
+                    "KeyId": arn.rsplit("/", 1)[1],
+                    "Arn": arn,
+                    "AWSAccountId": "111122223333",
+                    "Enabled": False,
+                    "KeyState": "Disabled",
+                }
+            }
+        )
+    )
+    (repo / "raw" / "template.json").write_text(
+        json.dumps(
+            {
+                "AWSTemplateFormatVersion": "2010-09-09",
+                "Resources": {
+                    "Q": {"Type": "AWS::SQS::Queue", "Properties": {"SqsManagedSseEnabled": False}}
+                },
+            }
+        )
+    )
+    found = _found(capsys, "raw/queue.json")
+    assert ("SQK103", "raw/queue.json") in {(rule, file) for rule, file, _ in found}
+    assert not any(file == "raw/template.json" for _, file, _ in found)  # a companion template is not linted
