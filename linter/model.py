@@ -7,9 +7,10 @@ may take (several under `Fn::If`), and where it was written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 # The unit's own account / region when their literal value is not known (pseudo parameters,
 # `data.aws_caller_identity`). Two references to THIS_ACCOUNT are the same account; THIS_ACCOUNT and a
@@ -68,11 +69,14 @@ class Value:
 
     `options` holds one content per branch (several under `Fn::If`); a branch that cannot be known offline
     is UNKNOWN, one that removes the attribute is ABSENT. So a value can be written (no ABSENT) and yet
-    unknown (some UNKNOWN): `is_set` and `every` tell the two questions apart.
+    unknown (some UNKNOWN): `is_set` and `every` tell the two questions apart. `written_as` is the name the
+    attribute was written under in its input's syntax ("KmsMasterKeyId", "kms_master_key_id"), for messages;
+    None for a value no attribute of the input holds.
     """
 
     options: tuple[Any, ...]
     span: Span
+    written_as: str | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, content: Any, span: Span) -> Value:
@@ -93,7 +97,9 @@ class Value:
 
     def map(self, convert: Callable[[Any], Any]) -> Value:
         """The same value with every known, present content converted."""
-        return Value(tuple(o if o is ABSENT or o is UNKNOWN else convert(o) for o in self.options), self.span)
+        return replace(
+            self, options=tuple(o if o is ABSENT or o is UNKNOWN else convert(o) for o in self.options)
+        )
 
     def every(self, predicate: Callable[[Any], bool]) -> bool:
         """True when every branch is known and satisfies `predicate` (ABSENT branches are passed to it)."""
@@ -122,6 +128,24 @@ def _show(content: Any) -> str:
     return f"'{content}'" if isinstance(content, str) else repr(content)
 
 
+def _hcl(content: Any) -> str:
+    """A content as Terraform writes it: `true`, `"x"`, `300`."""
+    if isinstance(content, bool):
+        return "true" if content else "false"
+    if content is None:
+        return "null"
+    if isinstance(content, str):
+        return json.dumps(content, ensure_ascii=False)
+    return _show(content)
+
+
+def _literal(content: Any) -> str:
+    """A content as CloudFormation YAML writes it: `true`, `x`, `300`."""
+    if isinstance(content, bool):
+        return "true" if content else "false"
+    return content if isinstance(content, str) else _show(content)
+
+
 def is_set(value: Value | None) -> bool:
     """The attribute is written and no branch removes it (its content may still be unknown)."""
     return value is not None and ABSENT not in value.options
@@ -144,11 +168,63 @@ def valid_reuse_period(content: Any) -> bool:
     )
 
 
+class Row(Protocol):
+    """A row of a builder's table (parsers/resource_types.py's `Field`), as `Syntax.of` reads it."""
+
+    @property
+    def model(self) -> str: ...
+
+    def names(self, naming: Any) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """How the input a resource was read from names and writes its attributes, for messages.
+
+    `naming` is "aws" (CloudFormation, the AWS API: `SqsManagedSseEnabled: false`) or "terraform" (the AWS
+    provider: `sqs_managed_sse_enabled = false`); `names` maps a model field to the attribute that fills it
+    there, so a rule can name an attribute the resource does not write. The builder fills both from its
+    table; rules ask the resource (`Resource.word`, `Resource.setting`), never the format.
+    """
+
+    naming: str = "aws"
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, naming: str, rows: Iterable[Row]) -> Syntax:
+        """The syntax of `naming` for a builder's table rows: each field's first name there."""
+        return cls(naming, {row.model: row.names(naming)[0] for row in rows if row.names(naming)})
+
+
 @dataclass
 class Resource:
     name: str  # logical ID, Terraform address, or ARN
     span: Span  # its type line / block header
     ignores: frozenset[str] = frozenset()  # rule codes or names suppressed by the resource's metadata
+    # The names and notation of the input it was read from (the builder's; messages use its words).
+    syntax: Syntax = field(default_factory=Syntax, kw_only=True, repr=False)
+
+    def word(self, model_field: str) -> str:
+        """The attribute that fills `model_field`, in the words of the resource's input: the name it was
+        written under when it is written ("CustomerMasterKeySpec", Terraform's "enabled"), else the
+        syntax's name for it ("KmsMasterKeyId", "kms_master_key_id")."""
+        value = getattr(self, model_field, None)
+        if isinstance(value, Value) and value.written_as:
+            return value.written_as
+        return self.syntax.names.get(model_field, model_field)
+
+    def setting(self, model_field: str, content: Any, separator: str = ": ") -> str:
+        """The attribute set to `content`, as the resource's input writes it: `SqsManagedSseEnabled: false`
+        or `sqs_managed_sse_enabled = false`, `DeduplicationScope: messageGroup` or
+        `deduplication_scope = "messageGroup"`. A `Value` shows what it holds (`KeySpec 'RSA_2048'` with
+        separator " ", or `key_spec = "RSA_2048"`). `separator` is CloudFormation's; Terraform's is " = "."""
+        name = self.word(model_field)
+        if self.syntax.naming == "terraform":
+            if isinstance(content, Value):
+                shown = [_hcl(o) for o in content.options if o is not ABSENT and o is not UNKNOWN]
+                return f"{name} = {' or '.join(shown) or '(no value)'}"
+            return f"{name} = {_hcl(content)}"
+        return f"{name}{separator}{content.shown() if isinstance(content, Value) else _literal(content)}"
 
 
 @dataclass

@@ -70,7 +70,8 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         elif sse_off and queue.kms_key is None:
             yield ctx.report(
                 queue,
-                f"queue '{queue.name}' sets SqsManagedSseEnabled: false and no KmsMasterKeyId: messages are stored "
-                "unencrypted; remove SqsManagedSseEnabled (SSE-SQS is the default) or set a KMS key",
+                f"queue '{queue.name}' sets {queue.setting('sqs_managed_sse', False)} and no "
+                f"{queue.word('kms_key')}: messages are stored unencrypted; remove {queue.word('sqs_managed_sse')} "
+                "(SSE-SQS is the default) or set a KMS key",
                 at=sse,
             )

@@ -62,7 +62,8 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         if queue.kms_key is not None and queue.kms_key.every(is_blank):
             yield ctx.report(
                 queue,
-                f"queue '{queue.name}' has an empty KmsMasterKeyId: it is not encrypted with the key you meant; "
+                f"queue '{queue.name}' has an empty {queue.word('kms_key')}: it is not encrypted with the key you "
+                "meant; "
                 "set a key ARN or remove the attribute",
                 at=queue.kms_key,
             )

@@ -63,7 +63,8 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         if sse is not None and sse.every(lambda o: o is True) and queue.uses_kms():
             yield ctx.report(
                 queue,
-                f"queue '{queue.name}' sets both SqsManagedSseEnabled: true and KmsMasterKeyId: AWS rejects the "
-                "request (only one type of SSE at a time); remove SqsManagedSseEnabled to use the KMS key",
+                f"queue '{queue.name}' sets both {queue.setting('sqs_managed_sse', True)} and "
+                f"{queue.word('kms_key')}: AWS rejects the request (only one type of SSE at a time); remove "
+                f"{queue.word('sqs_managed_sse')} to use the KMS key",
                 at=sse,
             )

@@ -89,6 +89,6 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         elif sse is None and not queue.live:
             yield ctx.report(
                 queue,
-                f"queue '{queue.name}' sets no KmsMasterKeyId, so it gets SSE-SQS, not a customer managed key "
-                "(require-cmk is on)",
+                f"queue '{queue.name}' sets no {queue.word('kms_key')}, so it gets SSE-SQS, not a customer managed "
+                "key (require-cmk is on)",
             )

@@ -66,7 +66,7 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         if queue.kms_key is not None and queue.kms_key.every(_malformed):
             yield ctx.report(
                 queue,
-                f"queue '{queue.name}' has KmsMasterKeyId {queue.kms_key.shown()}, which is no key ID, key ARN, "
-                "alias name (alias/...) or alias ARN: SQS cannot resolve it",
+                f"queue '{queue.name}' has {queue.setting('kms_key', queue.kms_key, ' ')}, which is no key ID, "
+                "key ARN, alias name (alias/...) or alias ARN: SQS cannot resolve it",
                 at=queue.kms_key,
             )

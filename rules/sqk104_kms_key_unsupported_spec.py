@@ -65,11 +65,11 @@ def _unsupported(key: Key) -> tuple[str, Value] | None:
     if key.key_spec is not None and key.key_spec.every(
         lambda o: isinstance(o, str) and o != "SYMMETRIC_DEFAULT"
     ):
-        return f"KeySpec {key.key_spec.shown()}", key.key_spec
+        return key.setting("key_spec", key.key_spec, " "), key.key_spec
     if key.key_usage is not None and key.key_usage.every(
         lambda o: isinstance(o, str) and o != "ENCRYPT_DECRYPT"
     ):
-        return f"KeyUsage {key.key_usage.shown()}", key.key_usage
+        return key.setting("key_usage", key.key_usage, " "), key.key_usage
     return None
 
 

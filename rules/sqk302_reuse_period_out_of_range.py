@@ -62,7 +62,7 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         if period is not None and period.every(_invalid):
             yield ctx.report(
                 queue,
-                f"queue '{queue.name}' has KmsDataKeyReusePeriodSeconds {period.shown()}: AWS accepts only an "
+                f"queue '{queue.name}' has {queue.setting('reuse_period', period, ' ')}: AWS accepts only an "
                 "integer from 60 to 86400 seconds and rejects the request",
                 at=period,
             )

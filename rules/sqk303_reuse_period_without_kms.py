@@ -61,7 +61,7 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
             continue
         yield ctx.report(
             queue,
-            f"queue '{queue.name}' sets KmsDataKeyReusePeriodSeconds but no KmsMasterKeyId: AWS ignores the "
-            "period (SSE-SQS or no encryption); was a KMS key meant to be set?",
+            f"queue '{queue.name}' sets {queue.word('reuse_period')} but no {queue.word('kms_key')}: AWS ignores "
+            "the period (SSE-SQS or no encryption); was a KMS key meant to be set?",
             at=queue.reuse_period,
         )

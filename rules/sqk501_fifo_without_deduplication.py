@@ -126,7 +126,7 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         dedup = queue.content_based_deduplication
         yield ctx.report(
             queue,
-            f"FIFO queue '{queue.name}' has no ContentBasedDeduplication: every SendMessage must carry a "
-            "MessageDeduplicationId or it fails (check that every producer sets one)",
+            f"FIFO queue '{queue.name}' has no {queue.word('content_based_deduplication')}: every SendMessage "
+            "must carry a MessageDeduplicationId or it fails (check that every producer sets one)",
             at=dedup if dedup is not None else queue.fifo,
         )

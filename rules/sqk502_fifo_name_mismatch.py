@@ -71,6 +71,6 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         elif queue.is_standard() and name.every(lambda o: o.endswith(".fifo")):
             yield ctx.report(
                 queue,
-                f"queue name {name.shown()} ends in '.fifo' but FifoQueue is not true: AWS rejects it",
+                f"queue name {name.shown()} ends in '.fifo' but {queue.word('fifo')} is not true: AWS rejects it",
                 at=name,
             )

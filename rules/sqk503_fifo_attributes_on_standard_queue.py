@@ -67,14 +67,14 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         if not queue.is_standard():
             continue
         for attribute, value in (
-            ("ContentBasedDeduplication", queue.content_based_deduplication),
-            ("DeduplicationScope", queue.deduplication_scope),
-            ("FifoThroughputLimit", queue.fifo_throughput_limit),
+            ("content_based_deduplication", queue.content_based_deduplication),
+            ("deduplication_scope", queue.deduplication_scope),
+            ("fifo_throughput_limit", queue.fifo_throughput_limit),
         ):
             if is_set(value):
                 yield ctx.report(
                     queue,
-                    f"standard queue '{queue.name}' sets {attribute}, which only FIFO queues accept: AWS "
-                    "rejects the request",
+                    f"standard queue '{queue.name}' sets {queue.word(attribute)}, which only FIFO queues accept: "
+                    "AWS rejects the request",
                     at=value,
                 )

@@ -72,7 +72,8 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         if scope is None or scope.every(lambda o: o != "messageGroup"):
             yield ctx.report(
                 queue,
-                f"FIFO queue '{queue.name}' sets FifoThroughputLimit perMessageGroupId without DeduplicationScope "
-                "messageGroup: AWS rejects the pair; set DeduplicationScope: messageGroup for high throughput",
+                f"FIFO queue '{queue.name}' sets {queue.setting('fifo_throughput_limit', 'perMessageGroupId', ' ')} "
+                f"without {queue.setting('deduplication_scope', 'messageGroup', ' ')}: AWS rejects the pair; set "
+                f"{queue.setting('deduplication_scope', 'messageGroup')} for high throughput",
                 at=limit,
             )

@@ -9,6 +9,7 @@ whether it came from a template, a module, a plan or a snapshot.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Protocol
 
 from ..model import (
@@ -22,6 +23,7 @@ from ..model import (
     ResourceRef,
     Sender,
     Span,
+    Syntax,
     Value,
 )
 from . import resource_types as types
@@ -52,11 +54,12 @@ class Attributes(Protocol):
 
 
 def read(attributes: Attributes, field: Field) -> Value | None:
-    """The first of the field's names that is written, converted as the format sends it."""
+    """The first of the field's names that is written, converted as the format sends it, and knowing the
+    name it was written under (messages speak the input's words)."""
     for name in field.names(attributes.naming):
         value = attributes.value(name, field.converter(attributes.naming))
         if value is not None:
-            return value
+            return value if value.written_as is not None else replace(value, written_as=name)
     return None
 
 
@@ -77,18 +80,20 @@ def queue(name: str, span: Span, attributes: Attributes, **given: Any) -> Queue:
     fields = _read_all(attributes, types.QUEUE)
     fields["redrive_target"] = dead_letter_target(attributes)
     fields.update(given)
-    return Queue(name, span, **fields)
+    syntax = Syntax.of(attributes.naming, (*types.QUEUE, types.REDRIVE_POLICY))
+    return Queue(name, span, **fields, syntax=syntax)
 
 
 def key(name: str, span: Span, attributes: Attributes, **given: Any) -> Key:
     fields = _read_all(attributes, types.KEY)
     fields["policy"] = policy_value(attributes, types.KEY_POLICY)
     fields.update(given)
-    return Key(name, span, **fields)
+    return Key(name, span, **fields, syntax=Syntax.of(attributes.naming, (*types.KEY, types.KEY_POLICY)))
 
 
 def alias(name: str, span: Span, attributes: Attributes, **given: Any) -> Alias:
-    return Alias(name, span, **{**_read_all(attributes, types.ALIAS), **given})
+    syntax = Syntax.of(attributes.naming, types.ALIAS)
+    return Alias(name, span, **{**_read_all(attributes, types.ALIAS), **given}, syntax=syntax)
 
 
 def dead_letter_target(attributes: Attributes) -> Value | None:
