@@ -268,7 +268,8 @@ def test_deep_json_is_refused(depth: int) -> None:
         ("[1, 2", "JSON syntax error: Expecting ',' delimiter", 1, 6),
         ('{"a": "\\x"}', "JSON error: Invalid \\escape: 'x'", 1, 10),
         ('{"a": 1} x', "JSON syntax error: Extra data", 1, 10),
-        ('{"a": ' + "9" * 5000 + "}", "JSON error: Exceeds the limit (4300 digits)", 1, 1),
+        # (Python 3.10 words it "Exceeds the limit (4300) for integer string conversion")
+        ('{"a": ' + "9" * 5000 + "}", "JSON error: Exceeds the limit (4300", 1, 1),
     ],
 )
 def test_odd_json_fails_with_a_decode_error(text: str, message: str, line: int, column: int) -> None:

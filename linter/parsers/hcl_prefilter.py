@@ -11,6 +11,7 @@ The cost: a syntax error inside a blanked block is not reported (terraform valid
 from __future__ import annotations
 
 import re
+import sys
 
 # Block types whose contents expressions may refer to; kept whatever their labels.
 KEPT_BLOCKS = frozenset({"variable", "locals", "data", "module", "output"})
@@ -61,7 +62,10 @@ def _kept(block_type: str, labels: list[str], resource_types: frozenset[str]) ->
 
 
 # Blanks and comments (a comment left open runs to the end of the text).
-_LAYOUT = re.compile(r"(?:[ \t\r\n]++|#[^\n]*+\n?|//[^\n]*+\n?|/\*(?:[^*]++|\*(?!/))*+(?:\*/)?)*+")
+if sys.version_info >= (3, 11):
+    _LAYOUT = re.compile(r"(?:[ \t\r\n]++|#[^\n]*+\n?|//[^\n]*+\n?|/\*(?:[^*]++|\*(?!/))*+(?:\*/)?)*+")
+else:  # Python 3.10 has no possessive quantifiers (this always matches, so nothing backtracks far)
+    _LAYOUT = re.compile(r"(?:[ \t\r\n]+|#[^\n]*\n?|//[^\n]*\n?|/\*(?:[^*]|\*(?!/))*(?:\*/)?)*")
 
 
 def _skip_layout(text: str, position: int) -> int:

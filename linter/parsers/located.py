@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from array import array
 from bisect import bisect_right
 from functools import cache
@@ -321,12 +322,19 @@ _SCAN_SCALAR: Any = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  
 _SCAN_STRING: Any = json.decoder.scanstring  # type: ignore[attr-defined]
 _WS: Any = re.compile(r"[ \t\n\r]*").match  # (json.decoder's WHITESPACE; it always matches)
 WHITESPACE_STR = " \t\n\r"
-_SCALAR = (
-    r'(?:"(?:[^"\\\x00-\x1f]++|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*+"'
-    r"|-?+(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?+(?:[eE][-+]?+[0-9]++)?+|true|false|null)"
-)
-# The rest of an array that holds only strings, numbers and literals, up to its closing bracket.
-_SCALAR_ARRAY = re.compile(rf"[ \t\n\r]*+{_SCALAR}(?:[ \t\n\r]*+,[ \t\n\r]*+{_SCALAR})*+[ \t\n\r]*+\]")
+if sys.version_info >= (3, 11):
+    _SCALAR = (
+        r'(?:"(?:[^"\\\x00-\x1f]++|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*+"'
+        r"|-?+(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?+(?:[eE][-+]?+[0-9]++)?+|true|false|null)"
+    )
+    # The rest of an array that holds only strings, numbers and literals, up to its closing bracket.
+    _SCALAR_ARRAY = re.compile(rf"[ \t\n\r]*+{_SCALAR}(?:[ \t\n\r]*+,[ \t\n\r]*+{_SCALAR})*+[ \t\n\r]*+\]")
+else:  # Python 3.10 has no possessive quantifiers: the same language, with no quantifier nested in another
+    _SCALAR = (
+        r'(?:"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
+        r"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null)"
+    )
+    _SCALAR_ARRAY = re.compile(rf"[ \t\n\r]*{_SCALAR}(?:[ \t\n\r]*,[ \t\n\r]*{_SCALAR})*[ \t\n\r]*\]")
 
 
 class _SyntaxError(Exception):
