@@ -950,9 +950,8 @@ def checkov_venv(venv: Path, spec: str, log: Callable[[str], None]) -> Path:
 
 
 CHECKOV_ENV = {
-    "BC_SKIP_MAPPING": "TRUE",  # no request for Prisma Cloud's guideline mappings
-    "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
-    "LOG_LEVEL": "ERROR",
+    "BC_SKIP_MAPPING": "TRUE",  # no request for Prisma Cloud's guideline mappings (as --skip-download)
+    "LOG_LEVEL": "ERROR",  # (its warning that the request failed, on a machine without that network)
 }
 
 
