@@ -39,7 +39,7 @@ class _Unknown:
 UNKNOWN: Any = _Unknown()
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """Where something was written: 1-based lines and columns."""
 
@@ -63,7 +63,7 @@ class ResourceRef:
     attribute: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Value:
     """An attribute as written: the contents it may take, and its span.
 

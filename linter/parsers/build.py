@@ -9,7 +9,7 @@ whether it came from a template, a module, a plan or a snapshot.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from functools import cache
 from typing import Any, Protocol
 
 from ..model import (
@@ -59,7 +59,7 @@ def read(attributes: Attributes, field: Field) -> Value | None:
     for name in field.names(attributes.naming):
         value = attributes.value(name, field.converter(attributes.naming))
         if value is not None:
-            return value if value.written_as is not None else replace(value, written_as=name)
+            return value if value.written_as is not None else Value(value.options, value.span, name)
     return None
 
 
@@ -75,12 +75,26 @@ def _document(attributes: Attributes, field: Field) -> tuple[Value | None, Any]:
     return None, None
 
 
+_SYNTAX_ROWS = {
+    "queue": (*types.QUEUE, types.REDRIVE_POLICY),
+    "key": (*types.KEY, types.KEY_POLICY),
+    "alias": types.ALIAS,
+}
+
+
+@cache
+def _syntax(naming: Naming, table: str) -> Syntax:
+    """The syntax of a builder's table in `naming`, one shared instance (a snapshot of 100,000 queues
+    holds one, not 100,000)."""
+    return Syntax.of(naming, _SYNTAX_ROWS[table])
+
+
 def queue(name: str, span: Span, attributes: Attributes, **given: Any) -> Queue:
     """A queue; `given` sets what the format knows otherwise (account, region, a live queue's ARN)."""
     fields = _read_all(attributes, types.QUEUE)
     fields["redrive_target"] = dead_letter_target(attributes)
     fields.update(given)
-    syntax = Syntax.of(attributes.naming, (*types.QUEUE, types.REDRIVE_POLICY))
+    syntax = _syntax(attributes.naming, "queue")
     return Queue(name, span, **fields, syntax=syntax)
 
 
@@ -88,11 +102,11 @@ def key(name: str, span: Span, attributes: Attributes, **given: Any) -> Key:
     fields = _read_all(attributes, types.KEY)
     fields["policy"] = policy_value(attributes, types.KEY_POLICY)
     fields.update(given)
-    return Key(name, span, **fields, syntax=Syntax.of(attributes.naming, (*types.KEY, types.KEY_POLICY)))
+    return Key(name, span, **fields, syntax=_syntax(attributes.naming, "key"))
 
 
 def alias(name: str, span: Span, attributes: Attributes, **given: Any) -> Alias:
-    syntax = Syntax.of(attributes.naming, types.ALIAS)
+    syntax = _syntax(attributes.naming, "alias")
     return Alias(name, span, **{**_read_all(attributes, types.ALIAS), **given}, syntax=syntax)
 
 

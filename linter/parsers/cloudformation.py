@@ -14,7 +14,7 @@ from typing import Any
 from ..model import ABSENT, THIS_ACCOUNT, THIS_REGION, UNKNOWN, ResourceRef, Span, Unit, Value
 from ..values import Budget, concatenate, merge_branches, single
 from . import build
-from .located import key_span, span_of
+from .located import key_span
 from .resource_types import CLOUDFORMATION_ATTRIBUTES, CLOUDFORMATION_KINDS, Converter, Naming
 
 _MAX_DEPTH = 40
@@ -347,7 +347,9 @@ class _Builder:
             kind = str(resource.get("Type"))
             handler = _RESOURCE_BUILDERS.get(kind)
             if handler is not None:
-                span = key_span(resource, "Type", self.file, span_of(name, self.file) or Span(self.file, 1))
+                span = key_span(
+                    resource, "Type", self.file, key_span(resources, name, self.file, Span(self.file, 1))
+                )
                 properties = _Properties(self, _properties(resource), span)
                 handler(self, str(name), kind, properties, _metadata_ignores(resource))
 

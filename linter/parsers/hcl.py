@@ -21,7 +21,7 @@ from lark.exceptions import LarkError, UnexpectedInput
 
 from ..model import ParseError, Span
 from .hcl_prefilter import blank_unread_blocks
-from .located import DecodeError, decode_json, key_of, span_of
+from .located import DecodeError, decode_json, key_span
 from .resource_types import TERRAFORM_READ_TYPES
 
 
@@ -248,41 +248,50 @@ def parse_tf_json(text: str, file: str) -> list[Block]:
     if not isinstance(document, dict):
         raise DecodeError("a .tf.json file must hold a JSON object", 1)
     blocks: list[Block] = []
+    whole = Span(file, 1)
     for block_type, labels in _JSON_LABELS.items():
         if block_type in document:
             blocks.extend(
-                _json_blocks(block_type, document[block_type], labels, [], key_of(document, block_type), file)
+                _json_blocks(
+                    block_type,
+                    document[block_type],
+                    labels,
+                    [],
+                    key_span(document, block_type, file, whole),
+                    file,
+                )
             )
     return blocks
 
 
 def _json_blocks(
-    block_type: str, node: Any, depth: int, labels: list[str], key: Any, file: str
+    block_type: str, node: Any, depth: int, labels: list[str], span: Span, file: str
 ) -> list[Block]:
+    """The blocks of a JSON object nested `depth` labels deep; `span` is where its key was written."""
     if depth > 0:
         found: list[Block] = []
         for label, inner in node.items() if isinstance(node, dict) else ():
-            found.extend(_json_blocks(block_type, inner, depth - 1, [*labels, str(label)], label, file))
+            where = key_span(node, label, file, span)
+            found.extend(_json_blocks(block_type, inner, depth - 1, [*labels, str(label)], where, file))
         return found
     return [
-        _json_block(block_type, labels, body, key, file)
+        _json_block(block_type, labels, body, span, file)
         for body in (node if isinstance(node, list) else [node])
     ]
 
 
-def _json_block(block_type: str, labels: list[str], body: Any, key: Any, file: str) -> Block:
-    block = Block(block_type, labels, span_of(key, file) or Span(file, 1))
+def _json_block(block_type: str, labels: list[str], body: Any, span: Span, file: str) -> Block:
+    block = Block(block_type, labels, span)
     for name, value in body.items() if isinstance(body, dict) else ():
         if name in _JSON_BLOCKS and isinstance(value, (dict, list)):
-            block.blocks.extend(_json_blocks(str(name), value, 0, [], name, file))
+            block.blocks.extend(_json_blocks(str(name), value, 0, [], key_span(body, name, file, span), file))
             continue
         if name == "dynamic" and isinstance(value, dict):  # {"dynamic": {"statement": {...}}}
-            block.blocks.extend(_json_blocks("dynamic", value, 1, [], name, file))
+            block.blocks.extend(_json_blocks("dynamic", value, 1, [], key_span(body, name, file, span), file))
             continue
         try:
             expression = parse_body(f"x = {json.dumps(value)}\n", file).attributes["x"].expression
         except (DecodeError, KeyError, TypeError, ValueError):
             continue
-        span = span_of(name, file) or block.span
-        block.attributes[str(name)] = Attribute(str(name), expression, span)
+        block.attributes[str(name)] = Attribute(str(name), expression, key_span(body, name, file, span))
     return block

@@ -55,7 +55,8 @@ def span_of(node: Any, file: str) -> Span | None:
 
 
 def key_of(mapping: Any, name: Any) -> Any:
-    """The key node of `name` in a decoded mapping (it carries the marks), or None.
+    """The key object of `name` in a decoded mapping, or None. A YAML key carries its marks; a JSON key
+    is a plain string (its mapping knows where it was written: `key_span`).
 
     A mapping remembers an index of its keys once asked, so that reading many members of a wide mapping
     costs one pass over it, not one per member."""
@@ -72,6 +73,9 @@ def key_of(mapping: Any, name: Any) -> Any:
 
 
 def key_span(mapping: Any, name: str, file: str, default: Span) -> Span:
+    """Where the key `name` of a decoded mapping was written, else `default`."""
+    if mapping.__class__ is MarkedDict:
+        return mapping.key_span(name, file) or default
     return span_of(key_of(mapping, name), file) or default
 
 
@@ -256,31 +260,18 @@ class _Lines:
         return Mark(line, position - (self.newlines[line - 1] if count else -1))
 
 
-class MarkedStr(str):
-    """A JSON object's key; its marks are worked out when asked for. Each decoded text has its own
-    subclass, which knows the text's lines; a key holds only where its opening quote is (`_at`), in an
-    instance dictionary of its own (smaller than the one Python would share between keys)."""
-
-    _lines: _Lines
-    _at: int
-
-    @property
-    def start_mark(self) -> Mark:
-        return self._lines.start(self._at)
-
-    @property
-    def end_mark(self) -> Mark:
-        return self._lines.end(self._at + len(self))
-
-
 class MarkedDict(dict):
-    """A JSON object; its marks are worked out when asked for. As with cfn-lint's nodes, `get` with a
-    mapping as the default gives that mapping the marks of this one."""
+    """A JSON object; its marks are worked out when asked for. Its keys are plain strings (shared, as the
+    standard library's decoder shares them); where each was written is kept beside them, in the order
+    they were added (`_key_at`: the offsets of their opening quotes). As with cfn-lint's nodes, `get` with
+    a mapping as the default gives that mapping the marks of this one."""
 
-    __slots__ = ("_lines", "_start", "_end", "_keys")
+    __slots__ = ("_lines", "_start", "_end", "_key_at", "_keys")
     _lines: _Lines
     _start: int  # where its content starts (past the brace)
     _end: int  # where it ends (past the closing brace)
+    _key_at: array  # where each key's opening quote is, in the order of the keys
+    _keys: dict[str, int]  # key -> its offset, for a wide mapping once a key is asked for
 
     @property
     def start_mark(self) -> Mark:
@@ -296,8 +287,37 @@ class MarkedDict(dict):
         if isinstance(default, dict):
             marked = MarkedDict(default)
             marked._lines, marked._start, marked._end = self._lines, self._start, self._end
+            marked._key_at = array("q")
             return marked
         return default
+
+    def key_at(self, name: Any) -> int | None:
+        """The offset of the opening quote of the key `name`, or None."""
+        if name not in self:
+            return None
+        offsets = getattr(self, "_key_at", None)
+        if offsets is None or len(offsets) != len(self):
+            return None  # (a copy, or a mapping changed after decoding)
+        if len(self) <= 8:
+            for key, at in zip(self, offsets, strict=True):
+                if key == name:
+                    return at
+            return None
+        index = getattr(self, "_keys", None)
+        if index is None:
+            index = self._keys = dict(zip(self, offsets, strict=True))
+        return index.get(name)
+
+    def key_span(self, name: Any, file: str) -> Span | None:
+        """Where the key `name` was written (as cfn-lint marked a key: from its opening quote to as many
+        characters further as the key has once decoded)."""
+        at = self.key_at(name)
+        if at is None:
+            return None
+        start, end = self._lines.start(at), self._lines.end(at + len(name))
+        if end.line < start.line:
+            return Span(file, start.line + 1, start.column + 1)
+        return Span(file, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
 class MarkedList(list):
@@ -375,7 +395,7 @@ def _decode_json(text: str) -> tuple[Any, int]:
     if text.startswith("\ufeff"):
         raise _SyntaxError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0, ours=False)
     lines = _Lines(text)
-    key_type = type("MarkedStr", (MarkedStr,), {"_lines": lines})
+    keys: dict[str, str] = {}  # one string object per distinct key (json.decoder's memo)
     string, scan_scalar, scalar_array, whitespace, ws = (
         _string,
         _SCAN_SCALAR,
@@ -383,7 +403,8 @@ def _decode_json(text: str) -> tuple[Any, int]:
         _WS,
         WHITESPACE_STR,
     )
-    stack: list[list[Any]] = []  # the open containers: [node, the key awaiting its value, first duplicate]
+    # the open containers: [node, the key awaiting its value, where the first duplicate is, where the key is]
+    stack: list[list[Any]] = []
     frame: list[Any] = []
     value: Any = None
     expect_key = False
@@ -404,9 +425,8 @@ def _decode_json(text: str) -> tuple[Any, int]:
                         end = whitespace(text, end + 1).end()
             except IndexError:
                 pass
-            key = key_type(name)
-            key.__dict__ = {"_at": begin}
-            frame[1] = key
+            frame[1] = keys.setdefault(name, name)
+            frame[3] = begin
             expect_key = False
         # A value starts at `end`.
         char = text[end : end + 1]
@@ -425,6 +445,7 @@ def _decode_json(text: str) -> tuple[Any, int]:
                         raise _SyntaxError("Expecting property name enclosed in double quotes", text, end)
                 empty = nextchar == "}"
                 node = MarkedDict()
+                node._key_at = array("q")
             else:
                 if nextchar in ws:
                     end = whitespace(text, end + 1).end()
@@ -452,7 +473,7 @@ def _decode_json(text: str) -> tuple[Any, int]:
                     error = _SyntaxError("", text, content - 1, ours=False).error
                     message = f"JSON nested too deeply (more than {MAX_DEPTH} levels)"
                     raise DecodeError(message, error.line, error.column)
-                frame = [node, None, None]
+                frame = [node, None, None, 0]
                 stack.append(frame)
                 if char == "{":
                     end += 1
@@ -493,9 +514,10 @@ def _decode_json(text: str) -> tuple[Any, int]:
             key = frame[1]
             if key in node:
                 if frame[2] is None:
-                    frame[2] = key  # reported when the object ends, as cfn_json did
+                    frame[2] = frame[3]  # reported when the object ends, as cfn_json did
             else:
                 node[key] = value
+                node._key_at.append(frame[3])  # type: ignore[union-attr]  # (a MarkedDict here)
             try:
                 nextchar = text[end]
                 if nextchar in ws:
@@ -507,9 +529,10 @@ def _decode_json(text: str) -> tuple[Any, int]:
             if nextchar == "}":
                 stack.pop()
                 if frame[2] is not None:
-                    mark = frame[2].start_mark
+                    mark = lines.start(frame[2])
+                    duplicate, _ = string(text, frame[2] + 1)
                     raise DecodeError(
-                        f'JSON error: Duplicate found "{frame[2]}"', mark.line + 1, mark.column + 1
+                        f'JSON error: Duplicate found "{duplicate}"', mark.line + 1, mark.column + 1
                     )
                 node._end = end
                 value = node
