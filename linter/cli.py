@@ -6,16 +6,14 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import multiprocessing
 import os
 import re
 import sys
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import __version__
 from .config import ConfigError
@@ -31,11 +29,12 @@ from .engine import (
     find_rule,
     run,
 )
-from .output import FORMATS, render
+from .output import FORMATS, KEEPS_BASELINED, render
 from .output.text import printable
 from .reading import DEFAULT_MAX_BYTES, Unreadable, read_bytes
 
 if TYPE_CHECKING:
+    from . import discover
     from .discover import Task
 
 _FAIL_ON = (*SEVERITIES, "never")
@@ -125,6 +124,9 @@ exit codes:
 examples:
   sqs-kms-lint                                   lint the current directory
   sqs-kms-lint infra/ --format sarif -o results.sarif
+  sqs-kms-lint -f text -f junit:junit.xml        the log, and a test report for the CI
+  sqs-kms-lint --baseline baseline.json          only findings not recorded by --write-baseline
+  sqs-kms-lint --show-files                      which files were read as what, which skipped and why
   sqs-kms-lint main.tf                           a .tf file brings its whole module
   terraform show -json plan.out > plan.json && sqs-kms-lint plan.json
   sqs-kms-lint --explain SQK203                  what a rule checks, and why
@@ -148,8 +150,9 @@ def _parser() -> argparse.ArgumentParser:
         "-f",
         action="append",
         metavar="FORMAT[:FILE]",
-        help=f"output format ({', '.join(sorted(FORMATS))}; default text), to FILE if given; repeat it for "
-        "several reports from one run, e.g. -f github -f sarif:results.sarif",
+        help=f"output format: {'; '.join(f'{name} ({what})' for name, (_, what) in FORMATS.items())}; to "
+        "FILE if given (its directory is created); repeat it for several reports from one run, e.g. "
+        "-f github -f sarif:results.sarif",
     )
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write the report (of the format given no FILE) to FILE"
@@ -157,7 +160,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--fail-on", choices=_FAIL_ON, help="lowest severity that makes the exit code 1")
     parser.add_argument("--config", metavar="FILE", help="configuration file (default: .sqs-kms-lint.yaml)")
     parser.add_argument("--account-id", metavar="ID", help="the account the templates deploy to")
-    parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings not recorded in FILE (SARIF keeps the others, as baselineState "
+        "unchanged); stderr says how many were hidden and how many entries matched nothing",
+    )
     parser.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE")
     parser.add_argument(
         "--max-file-size",
@@ -196,6 +204,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--quiet", "-q", action="store_true", help="text output: the findings, no summary line"
+    )
+    parser.add_argument(
+        "--show-files",
+        action="store_true",
+        help="list on stderr every file looked at: read as what, or skipped and why",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     parser.add_argument("--version", "-V", action="version", version=f"%(prog)s {__version__}")
@@ -266,28 +279,49 @@ def _main(args: argparse.Namespace) -> int:
     if args.max_file_size < 1:
         raise UsageError("--max-file-size: at least 1 (megabyte)")
     discover.max_bytes = args.max_file_size << 20
+    discover.recording = args.show_files
     files = discover.collect(paths, settings.exclude)
     tasks = discover.plan_tasks(files, roots=paths)
-    job = _Job(settings, tuple(paths), discover.max_bytes, args.debug, {f.shown: f.path for f, _ in files})
+    job = _Job(
+        settings,
+        tuple(paths),
+        discover.max_bytes,
+        args.debug,
+        {f.shown: f.path for f, _ in files},
+        args.show_files,
+    )
     notes = discover.take_notes()  # (before any worker starts: each says only what it met)
+    listed = discover.take_files()
+    for given, what in ((config_source, "configuration"), (args.baseline, "baseline (--baseline)")):
+        if given:
+            listed.append((discover.display_path(Path(given)), "read", what))
     results = _run_tasks(job, tasks, args.jobs)
-    findings = [f for found, _, _, _ in results for f in found]
-    checked = len({file for _, read, _, _ in results for file in read})  # (files that were not ours are not)
-    failures = [failure for _, _, failed, _ in results for failure in failed]
-    notes += [n for _, _, _, said in results for n in said if n not in notes]
+    findings = [f for result in results for f in result.findings]
+    checked = len({file for result in results for file in result.read})  # (files not ours are not)
+    failures = [failure for result in results for failure in result.failures]
+    notes += [n for result in results for n in result.notes if n not in notes]
+    listed += [entry for result in results for entry in result.files]
+    discover.recording = False
     source = job.source()
     findings = deduplicated(findings, source)
 
     if args.write_baseline:
         recorded = sorted({f.fingerprint for f in findings if not f.suppressed})
         _write(args.write_baseline, json.dumps({"version": 1, "fingerprints": recorded}, indent=2) + "\n")
+    baseline_said = None
     if args.baseline:
         known = _read_baseline(args.baseline)
-        findings = [f for f in findings if f.fingerprint not in known]
+        findings = [
+            replace(f, baseline_state="unchanged" if f.fingerprint in known else "new") for f in findings
+        ]
+        baseline_said = _baseline_summary(args.baseline, findings, known)
+    # What the baseline hides: its unsuppressed findings (a suppressed one stays shown as suppressed).
+    new = [f for f in findings if f.suppressed or f.baseline_state != "unchanged"]
 
     for format_name, target in reports:
         color = target is None and format_name == "text" and _colour(args.no_color)
-        report = render(format_name, findings, color=color, files=checked)
+        shown = findings if format_name in KEEPS_BASELINED else new
+        report = render(format_name, shown, color=color, files=checked)
         if args.quiet and format_name == "text":
             report = "".join(report.splitlines(keepends=True)[:-1])  # (the summary is the last line)
         if target:
@@ -295,8 +329,13 @@ def _main(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(report)
 
+    if args.show_files:
+        for line in _file_list(listed):
+            print(line, file=sys.stderr)
     for message in notes:
         print(f"sqs-kms-lint: note: {printable(message)}", file=sys.stderr)
+    if baseline_said and not args.quiet:
+        print(baseline_said, file=sys.stderr)
     for failure in failures:
         print(f"sqs-kms-lint: internal error in {failure} (please report it)", file=sys.stderr)
     if failures:
@@ -304,8 +343,35 @@ def _main(args: argparse.Namespace) -> int:
     if settings.fail_on == "never":
         return 0
     threshold = SEVERITIES.index(settings.fail_on)
-    failing = [f for f in findings if not f.suppressed and SEVERITIES.index(f.severity) >= threshold]
+    failing = [f for f in new if not f.suppressed and SEVERITIES.index(f.severity) >= threshold]
     return 1 if failing else 0
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _baseline_summary(name: str, findings: list[Finding], known: set[str]) -> str:
+    """What --baseline did: the unsuppressed findings it hid (a suppressed one is reported as such), and
+    its entries that match no finding of this run (fixed, or their line was edited: time to refresh it)."""
+    hidden = sum(1 for f in findings if f.baseline_state == "unchanged" and not f.suppressed)
+    stale = len(known - {f.fingerprint for f in findings})
+    said = (
+        f"sqs-kms-lint: baseline {printable(name)}: {_plural(hidden, 'finding', 'findings')} hidden; "
+        f"{stale} of {_plural(len(known), 'entry', 'entries')} matched no finding"
+    )
+    return said + (" (fixed or edited since; --write-baseline refreshes it)" if stale else "")
+
+
+def _file_list(records: list[discover.FileRecord]) -> list[str]:
+    """--show-files: one line a file or directory, by path: `read    PATH: what`, `skipped PATH: why`,
+    `failed  PATH: why` (an SQK000 finding says more)."""
+    from .discover import keep_record
+
+    kept: dict[str, tuple[str, str]] = {}
+    for shown, status, what in records:
+        keep_record(kept, shown, status, what)
+    return [f"{status:<7} {printable(shown)}: {what}" for shown, (status, what) in sorted(kept.items())]
 
 
 @dataclass(frozen=True)
@@ -317,6 +383,7 @@ class _Job:
     max_bytes: int
     debug: bool
     paths: dict[str, Path]  # shown name -> where to read it
+    show_files: bool = False  # record what each file was read as, or why it was skipped
 
     def source(self) -> SourceLines:
         from .discover import project_root, read_text
@@ -325,7 +392,14 @@ class _Job:
         return SourceLines(lambda shown: read_text(self.paths.get(shown) or root / shown))
 
 
-_Result = tuple[list[Finding], list[str], list[str], list[str]]  # findings, files read, failures, notes
+class _Result(NamedTuple):
+    """What one task gives back from its worker process."""
+
+    findings: list[Finding]
+    read: list[str]  # files read as infrastructure code
+    failures: list[str]  # internal errors, one a unit
+    notes: list[str]
+    files: list[discover.FileRecord]  # --show-files: what each file was read as, or why it was skipped
 
 
 def _lint_task(job: _Job, task: Task) -> _Result:
@@ -333,6 +407,7 @@ def _lint_task(job: _Job, task: Task) -> _Result:
     from . import discover
 
     discover.max_bytes = job.max_bytes
+    discover.recording = job.show_files
     source = job.source()
     findings: list[Finding] = []
     read: list[str] = []
@@ -347,24 +422,30 @@ def _lint_task(job: _Job, task: Task) -> _Result:
             if job.debug:
                 traceback.print_exc()
             failures.append(f"{unit.path}: {type(error).__name__}: {error}")
-    return findings, read, failures, discover.take_notes()
+    return _Result(findings, read, failures, discover.take_notes(), discover.take_files())
 
 
 def _run_tasks(job: _Job, tasks: list[Task], jobs: int) -> list[_Result]:
     """Tasks in worker processes when there are several (results in task order, so the report is the
     same bytes whatever the number of jobs), else here."""
     workers = min(jobs, len(tasks))
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")  # (workers inherit the loaded rules)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(
-                pool.map(partial(_lint_task, job), tasks, chunksize=max(1, len(tasks) // (workers * 8)))
-            )
+    if workers > 1:
+        import multiprocessing  # (imported here: a one-file run has no use for them, nor their 30 ms)
+        from concurrent.futures import ProcessPoolExecutor
+
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")  # (workers inherit the loaded rules)
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                return list(
+                    pool.map(partial(_lint_task, job), tasks, chunksize=max(1, len(tasks) // (workers * 8)))
+                )
     return [_lint_task(job, task) for task in tasks]
 
 
 def _write(name: str, text: str) -> None:
+    """Write a report or baseline, creating its directory (`-f junit:reports/lint.xml` in a fresh CI job)."""
     try:
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
         Path(name).write_text(text, "utf-8", errors="backslashreplace")
     except OSError as error:
         raise UsageError(f"cannot write {name}: {error.strerror or error}") from None

@@ -10,8 +10,9 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pathspec
@@ -91,8 +92,9 @@ def display_path(path: Path, root: Path | None = None) -> str:
 def walk(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
     """The candidate files under `root`, in a stable order."""
     root_real = root.resolve()
+    base = project_root()
     excluded = pathspec.GitIgnoreSpec.from_lines(list(exclude))
-    ignores: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+    ignores: list[tuple[Path, pathspec.GitIgnoreSpec, str]] = []  # (directory, its .gitignore, shown)
     for directory, dirnames, filenames in os.walk(root, followlinks=False, onerror=_unreadable_directory):
         here = Path(directory)
         gitignore = here / ".gitignore"
@@ -104,39 +106,67 @@ def walk(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
             usable = [
                 ln.removesuffix("\r") for ln in lines if _usable_pattern(ln.removesuffix("\r"), gitignore)
             ]
-            ignores.append((here, pathspec.GitIgnoreSpec.from_lines(usable)))
+            ignores.append((here, pathspec.GitIgnoreSpec.from_lines(usable), display_path(gitignore, base)))
 
-        def ignored(path: Path, is_dir: bool) -> bool:
+        def ignored(path: Path, is_dir: bool) -> str | None:
+            """Why the walk leaves `path` out (the configuration's exclude, a .gitignore), or None."""
             relative = path.relative_to(root).as_posix() + ("/" if is_dir else "")
             if excluded.match_file(relative):
-                return True
-            for base, spec in ignores:
-                if base == path or base not in path.parents:
+                return "excluded by the configuration's exclude"
+            for directory, spec, shown in ignores:
+                if directory == path or directory not in path.parents:
                     continue
-                if spec.match_file(path.relative_to(base).as_posix() + ("/" if is_dir else "")):
-                    return True
-            return False
+                if spec.match_file(path.relative_to(directory).as_posix() + ("/" if is_dir else "")):
+                    return f"ignored by {shown}"
+            return None
 
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if d not in SKIPPED_DIRS and not _is_link(here / d) and not ignored(here / d, True)
-        )
+        walked = []
+        for name in sorted(dirnames):
+            why = (
+                "never walked (nor are .git, .terraform and node_modules anywhere)"
+                if name in SKIPPED_DIRS
+                else "a link to a directory (never followed)"
+                if _is_link(here / name)
+                else ignored(here / name, True)
+            )
+            if why is None:
+                walked.append(name)
+            else:
+                record(display_path(here / name, base) + "/", "skipped", why)
+        dirnames[:] = walked
         for filename in sorted(filenames):
             path = here / filename
-            if path.suffix.lower() not in YAML_SUFFIXES | JSON_SUFFIXES | TERRAFORM_SUFFIXES or ignored(
-                path, False
-            ):
+            if path.suffix.lower() not in YAML_SUFFIXES | JSON_SUFFIXES | TERRAFORM_SUFFIXES:
+                if recording:
+                    record(display_path(path, base), "skipped", _not_a_candidate(path))
+                continue
+            why = ignored(path, False)
+            if why is not None:
+                record(display_path(path, base), "skipped", why)
                 continue
             try:
                 if path.is_symlink() and root_real not in path.resolve(strict=True).parents:
                     note(f"skipped {display_path(path)}: a link out of {display_path(root)}")
+                    record(display_path(path, base), "skipped", f"a link out of {display_path(root)}")
                     continue  # never out of the root
                 if not path.is_file():
+                    record(display_path(path, base), "skipped", "not a regular file")
                     continue  # a FIFO, socket or device named like a template: reading it would block
             except (OSError, RuntimeError, ValueError):  # a loop, a dangling link, a name too long
+                record(
+                    display_path(path, base), "skipped", "cannot be looked at (a link loop or dangling link)"
+                )
                 continue
             yield path
+
+
+def _not_a_candidate(path: Path) -> str:
+    """Why a walk does not read a file by its name (for --show-files)."""
+    if is_variables_file(path):
+        return "Terraform variables, read only with a module in their directory (none was read)"
+    if path.suffix.lower() == ".tfvars":
+        return "-var-file variables (Terraform loads only terraform.tfvars and *.auto.tfvars by itself)"
+    return "not a .yaml, .yml, .template, .json or .tf file"
 
 
 _MAX_WILDCARDS = 16  # `*` runs in one ignore pattern; more make regex matching backtrack for minutes
@@ -198,6 +228,8 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[tuple[Sou
             relative = display_path(path, Path.cwd())
             if not excluded.match_file(relative):
                 found.append((SourceFile(path, display_path(path, root)), False))
+            else:
+                record(display_path(path, root), "skipped", "excluded by the configuration's exclude")
         else:
             raise FileNotFoundError(2, "no such file or directory", name)
     return found
@@ -224,6 +256,33 @@ def take_notes() -> list[str]:
     return taken
 
 
+# What --show-files lists, recorded only while `recording` is set (by the CLI): each file or directory
+# (`x/`) the run looked at, read as what or skipped why; a worker process returns its own (take_files).
+recording = False
+FileRecord = tuple[str, str, str]  # (shown path, "read" | "skipped" | "failed", what it was or why)
+_files: dict[str, tuple[str, str]] = {}
+_STATUS_RANK = {"skipped": 0, "read": 1, "failed": 2}
+
+
+def keep_record(records: dict[str, tuple[str, str]], shown: str, status: str, what: str) -> None:
+    """Keep the word that says most about a file: read over skipped, failed (an SQK000) over read; of two
+    of one status, the first (the size limit, said when reading, over what the caller then concludes)."""
+    earlier = records.get(shown)
+    if earlier is None or _STATUS_RANK[status] > _STATUS_RANK[earlier[0]]:
+        records[shown] = (status, what)
+
+
+def record(shown: str, status: str, what: str) -> None:
+    if recording:
+        keep_record(_files, shown, status, what)
+
+
+def take_files() -> list[FileRecord]:
+    taken = [(shown, status, what) for shown, (status, what) in _files.items()]
+    _files.clear()
+    return taken
+
+
 def _read(path: Path) -> tuple[str | None, str | None]:
     """The file's text (by BOM, else UTF-16/32 by its zero bytes, else UTF-8), or why it cannot be read:
     a problem worth an SQK000, or None when the file is simply not ours (a note says why if it matters)."""
@@ -232,8 +291,10 @@ def _read(path: Path) -> tuple[str | None, str | None]:
     except Unreadable as why:
         if why.args and "size limit" in str(why.args[0]):
             note(f"skipped {display_path(path)}: {why} (--max-file-size)")
+            record(display_path(path), "skipped", f"{why} (--max-file-size)")
             return None, None
         if why.args and "not a regular file" in str(why.args[0]):
+            record(display_path(path), "skipped", "not a regular file")
             return None, None  # a FIFO, socket or device named like a template
         return None, str(why)
     try:
@@ -280,9 +341,11 @@ def plan_tasks(
                 module.setdefault(sibling, SourceFile(sibling, display_path(sibling)))
             else:
                 note(f"skipped {display_path(sibling)}: a link out of {display_path(boundary)}")
+                record(display_path(sibling), "skipped", f"a link out of {display_path(boundary)}")
 
     for source, walked in files:
         if is_variables_file(source.path):
+            record(source.shown, "skipped", _not_a_candidate(source.path))  # (until its module reads it)
             # `terraform.tfvars` named alone (pre-commit passes it when only it changed) is linted as
             # the module whose variables it sets; in a walk, that module is linted anyway
             if whole_modules and not walked and module_files(source.path.parent):
@@ -342,6 +405,7 @@ def build_task(task: Task, account: str | None = None, roots: Iterable[str] = ()
             units.append(
                 _broken(source, DecodeError(f"could not be analysed ({type(error).__name__}: {error})", 1))
             )
+            record(source.shown, "failed", f"could not be analysed ({type(error).__name__}; SQK000)")
     for companion in task.companions:
         try:
             _add_file(companion, True, account, units, raw_by_directory, raw_only=True)
@@ -377,15 +441,27 @@ def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | N
         text, problem = _read(source.path)
         if text is None:
             unit.errors.append(ParseError(Span(source.shown, 1), problem or "cannot read the file"))
+            record(source.shown, "failed", f"{problem or 'cannot read the file'} (SQK000)")
         else:
             texts.append((source.shown, text))
+            record(source.shown, "read", f"{_terraform_syntax(source.path)}, module {unit.path}")
     variables = variable_values(
         directory,
-        read_text,
+        _recording_reader(lambda _: f"Terraform variables, module {unit.path}"),
         boundary,
         lambda path: note(f"skipped {display_path(path)}: a link out of {display_path(boundary)}"),
     )
-    load = module_loader(boundary, read_text, display_path, project_root(), unit.files)
+    load = module_loader(
+        boundary,
+        _recording_reader(
+            lambda path: (
+                f"{_terraform_syntax(path)}, module {display_path(path.parent)}, called by {unit.path}"
+            )
+        ),
+        display_path,
+        project_root(),
+        unit.files,
+    )
     try:
         parse_module(texts, unit, variables, load, str(directory.resolve()))
     except Exception as error:  # a parser bug on odd input: an SQK000, the other units go on
@@ -393,6 +469,35 @@ def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | N
             ParseError(Span(shown[0], 1), f"could not be analysed ({type(error).__name__}: {error})")
         )
     return unit
+
+
+def _terraform_syntax(path: Path) -> str:
+    return "Terraform JSON (.tf.json)" if path.name.lower().endswith(".tf.json") else "Terraform HCL"
+
+
+def _recording_reader(what: Callable[[Path], str]) -> Callable[[Path], str | None]:
+    """read_text, recording each file it reads as `what` names it, when --show-files asks."""
+    if not recording:
+        return read_text
+
+    def read(path: Path) -> str | None:
+        text = read_text(path)
+        if text is not None:
+            record(display_path(path), "read", what(path))
+        return text
+
+    return read
+
+
+_RAW_KINDS = {
+    "snapshot": "snapshot",
+    "queue": "queue attributes",
+    "key": "describe-key",
+    "key-policy": "key policy",
+    "policy": "policy document",
+}
+_NOT_OURS_JSON = "JSON that is not a CloudFormation template, a Terraform plan or an AWS document"
+_NOT_A_TEMPLATE = "not a CloudFormation template (no AWSTemplateFormatVersion, no resource of an AWS:: type)"
 
 
 def _add_file(
@@ -405,41 +510,58 @@ def _add_file(
 ) -> None:
     suffix = source.path.suffix.lower()
     text, problem = _read(source.path)
+    said = (lambda status, what: None) if raw_only else partial(record, source.shown)
     if text is None:
         if problem and not raw_only:
             units.append(_broken(source, DecodeError(problem, 1)))
+            said("failed", f"{problem} (SQK000)")
+        said("skipped", "not text (UTF-8, UTF-16 or UTF-32), and nothing in it is meant for AWS")
         return
     if suffix in JSON_SUFFIXES:
         if not any(marker in text for marker in _JSON_MARKERS) or not _json_is_ours(text):
+            said("skipped", _NOT_OURS_JSON)
             return
         decode = decode_json
     elif "AWSTemplateFormatVersion" in text or "Resources" in text:
         decode = decode_yaml
     else:
+        said("skipped", _NOT_A_TEMPLATE)
         return
     try:
         document = decode(text)
     except DecodeError as error:
         if any(marker in text for marker in _IAC_MARKERS) and not raw_only:
             units.append(_broken(source, error))
+            said("failed", f"does not parse (SQK000 at line {error.line})")
+        said("skipped", "does not parse, and nothing in it is meant for AWS")
         return
     if raw_only and (
         is_template(document) or is_plan(document) or document_kind(document) in (None, "snapshot")
     ):
         return
     if is_template(document):
+        said("read", f"CloudFormation template ({'JSON' if suffix in JSON_SUFFIXES else 'YAML'})")
         unit = Unit(source.shown, [source.shown], account=account)
         parse_template(document, source.shown, unit)
         units.append(unit)
         return
     if suffix in JSON_SUFFIXES and is_plan(document):
+        said("read", "Terraform plan JSON")
         unit = Unit(source.shown, [source.shown], account=account)
         parse_plan(document, source.shown, unit)
         units.append(unit)
         return
     kind = document_kind(document) if suffix in JSON_SUFFIXES else None
     if kind is None:
+        said("skipped", _NOT_OURS_JSON if suffix in JSON_SUFFIXES else _NOT_A_TEMPLATE)
         return
+    raw = f"raw AWS JSON ({_RAW_KINDS.get(kind, kind)})"
+    if raw_only:
+        record(source.shown, "read", f"{raw}, beside a JSON file named on the command line")
+    elif kind == "snapshot" or not walked:
+        said("read", raw)
+    else:
+        said("read", f"{raw}, one unit with the raw documents beside it")
     if kind == "snapshot" or not walked:
         unit = Unit(source.shown, [source.shown], account=account)
         reader = AwsJsonReader(unit)

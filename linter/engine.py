@@ -105,6 +105,9 @@ class Finding:
     fingerprint: str = ""
     suppressed: bool = False
     justification: str = ""
+    # Against a --baseline: "new", or "unchanged" when the baseline records the fingerprint; None when
+    # the run compares with no baseline (SARIF's result.baselineState).
+    baseline_state: str | None = None
 
     def sort_key(self) -> tuple:
         return (self.span.file, self.span.line, self.span.column, self.code, self.message)

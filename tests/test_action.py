@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -388,6 +389,26 @@ def test_paths_config_baseline_and_args(repo: Path) -> None:
     run = run_action(repo, {"path": "infra", "baseline": "baseline.json"})
     assert run.outputs[LINT]["status"] == "0" and "::warning" not in run.stdout[LINT]
     assert not run.failed
+    # the uploaded report keeps the baselined findings, marked as such; the step says what was hidden
+    results = json.loads((repo / "sqs-kms-lint.sarif").read_text("utf-8"))["runs"][0]["results"]
+    assert [(r["ruleId"], r["baselineState"]) for r in results] == [("SQK101", "unchanged")] * 4
+    assert "sqs-kms-lint: baseline baseline.json: 4 findings hidden; 0 of 4 entries" in run.stderr[LINT]
+
+
+def test_further_reports_through_args(repo: Path) -> None:
+    run = run_action(
+        repo, {"fail-on": "never", "args": "-f junit:reports/sqs-kms-lint.xml -f gitlab:gl-code-quality.json"}
+    )
+    assert run.results[LINT] == "success", run.stderr[LINT]
+    assert run.stdout[LINT].count("::warning ") == 4  # the annotations still go to the log
+    cases = ET.fromstring((repo / "reports" / "sqs-kms-lint.xml").read_text("utf-8")).iter("testcase")
+    assert [case.get("name") for case in cases] == [
+        f"SQK101 kms-key-bare-alias at infra/queues.yaml:{line}:7" for line in (45, 51, 57, 63)
+    ]
+    issues = json.loads((repo / "gl-code-quality.json").read_text("utf-8"))
+    assert [(i["location"]["path"], i["location"]["lines"]["begin"]) for i in issues] == [
+        ("infra/queues.yaml", line) for line in (45, 51, 57, 63)
+    ]
 
 
 def test_unbalanced_args_quote_is_an_error(repo: Path) -> None:

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from sqs_kms_lint.cli import main
+from sqs_kms_lint.output import FORMATS
 
 from .conftest import ROOT
 
@@ -18,7 +19,7 @@ def _run(*argv: str) -> str:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_two_runs_give_the_same_bytes(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     paths = ("fixtures/scenarios", "fixtures/demo", "fixtures/SQK203", "fixtures/SQK501", "fixtures/SQK206")

@@ -1,7 +1,9 @@
 """SARIF 2.1.0 for GitHub code scanning, built with sarif-om.
 
 Deterministic bytes: sorted rules and results, no timestamps, fingerprints without line numbers.
-Relative paths use the uriBaseId %SRCROOT% (the directory the linter ran in).
+Relative paths use the uriBaseId %SRCROOT% (the directory the linter ran in). Given a --baseline, every
+result has a baselineState: "unchanged" for a finding the baseline records (kept here, left out of the
+other formats), "new" for the others.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sarif_om as om
 
 from .. import PROJECT_URL, __version__
 from ..engine import Finding, Rule, all_rules
+from . import rule_url
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub: over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
@@ -24,7 +27,7 @@ SECURITY_SEVERITY = {"error": "7.5", "warning": "5.0", "note": "2.0"}
 
 
 def help_uri(rule: Rule) -> str:
-    return f"{PROJECT_URL}/blob/main/docs/rules/{rule.code}.md"
+    return rule_url(rule.code)
 
 
 def _descriptor(rule: Rule) -> om.ReportingDescriptor:
@@ -73,6 +76,8 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
         result["properties"] = {"resource": finding.resource}
     if finding.suppressed:
         result["suppressions"] = [{"justification": finding.justification, "kind": "inSource"}]
+    if finding.baseline_state:  # (given a baseline, every result says whether it is in it)
+        result["baselineState"] = finding.baseline_state
     return result
 
 
