@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import __version__
 from .config import ConfigError
@@ -210,6 +210,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list on stderr every file looked at: read as what, or skipped and why",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the cache of results of unchanged files",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where results of unchanged files are kept (default: $SQS_KMS_LINT_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/sqs-kms-lint or ~/.cache/sqs-kms-lint)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     parser.add_argument("--version", "-V", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -261,7 +272,7 @@ def _main(args: argparse.Namespace) -> int:
     reports = _reports(args.format or ["text"], args.output)
     paths = args.paths or ["."]
     first = Path(paths[0])
-    from . import discover  # (the parsers and their libraries: not for --help, --version, --list-rules)
+    from . import cache, discover  # (the parsers and their libraries: not for --help, --version...)
     from .config import load, settings_from
 
     data, config_source = load(first if first.is_dir() else first.parent, args.config)
@@ -289,7 +300,10 @@ def _main(args: argparse.Namespace) -> int:
         args.debug,
         {f.shown: f.path for f, _ in files},
         args.show_files,
+        None if args.no_cache else (args.cache_dir or str(cache.default_directory())),
     )
+    if job.cache_dir is not None:
+        cache.prune(Path(job.cache_dir))
     notes = discover.take_notes()  # (before any worker starts: each says only what it met)
     listed = discover.take_files()
     for given, what in ((config_source, "configuration"), (args.baseline, "baseline (--baseline)")):
@@ -384,6 +398,7 @@ class _Job:
     debug: bool
     paths: dict[str, Path]  # shown name -> where to read it
     show_files: bool = False  # record what each file was read as, or why it was skipped
+    cache_dir: str | None = None  # where task results are kept between runs (linter/cache.py); None: not
 
     def source(self) -> SourceLines:
         from .discover import project_root, read_text
@@ -403,6 +418,47 @@ class _Result(NamedTuple):
 
 
 def _lint_task(job: _Job, task: Task) -> _Result:
+    """One task's result: from the cache when nothing it read has changed since it was kept, else
+    linted (and kept)."""
+    if job.cache_dir is None:
+        return _linted(job, task)
+    from . import cache, reading
+
+    store = cache.TaskCache(Path(job.cache_dir), cache.context_digest(job.settings, job.max_bytes))
+    key = store.key(_described(job, task))
+    kept = store.load(key, job.max_bytes)
+    if kept is None:
+        reading.start_recording()
+        try:
+            for directory in sorted({str(s.path.parent) for s in (*task.sources, *task.companions)}):
+                reading.record_listing(Path(directory))  # (a file added beside them changes the task)
+            result = _linted(replace(job, show_files=True), task)
+        finally:
+            inputs = reading.stop_recording()
+        kept = cache.Entry(result.findings, result.read, result.notes, result.files)
+        if not result.failures:  # (an internal error is not a result to keep)
+            store.store(key, inputs, kept)
+        if result.failures:
+            return result._replace(files=result.files if job.show_files else [])
+    return _Result(kept.findings, kept.read, [], kept.notes, kept.files if job.show_files else [])
+
+
+def _described(job: _Job, task: Task) -> list[Any]:
+    """What identifies a task besides the contents of what it reads: its files, its module directory
+    and how far that module's local modules may reach, whether it was walked, and the paths named."""
+    from .parsers.tf_modules import module_boundary
+
+    return [
+        [(s.shown, str(s.path)) for s in task.sources],
+        [(s.shown, str(s.path)) for s in task.companions],
+        str(task.module) if task.module else None,
+        str(module_boundary(task.module, job.roots)) if task.module else None,
+        task.walked,
+        list(job.roots),
+    ]
+
+
+def _linted(job: _Job, task: Task) -> _Result:
     """Build one task's units and run the rules on each: a unit is dropped once linted."""
     from . import discover
 

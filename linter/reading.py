@@ -5,6 +5,7 @@ without one, by the pattern of its zero bytes (UTF-16 and UTF-32 without BOM), e
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -16,8 +17,58 @@ class Unreadable(Exception):
     """Why a file is not read: not a regular file, too large, or an OS error."""
 
 
+# What a task read, while it is recorded (linter/cache.py): ("file", path, digest of the bytes or why they
+# were not read) and ("directory", path, digest of its listing), so that a cached result is reused only
+# when every one of them is still the same.
+_recording: list[tuple[str, str, str]] | None = None
+
+
+def start_recording() -> None:
+    global _recording
+    _recording = []
+
+
+def stop_recording() -> list[tuple[str, str, str]]:
+    global _recording
+    recorded, _recording = _recording or [], None
+    return recorded
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def listing_digest(directory: Path) -> str:
+    """A digest of a directory's entries (names and whether each is a directory), or why it has none."""
+    try:
+        with os.scandir(directory) as entries:
+            names = sorted(f"{e.name}/" if e.is_dir() else e.name for e in entries)
+    except OSError as error:
+        return f"!{error.strerror or type(error).__name__}"
+    return hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def record_listing(directory: Path) -> None:
+    """Note, while a task is recorded, that what it read depends on the entries of `directory` (a module
+    directory, where tfvars files and local modules may appear)."""
+    if _recording is not None:
+        _recording.append(("directory", str(directory), listing_digest(directory)))
+
+
 def read_bytes(path: Path, limit: int = DEFAULT_MAX_BYTES) -> bytes:
     """The file's bytes; Unreadable when it is not a regular file, is larger than `limit`, or fails."""
+    if _recording is None:
+        return _read_bytes(path, limit)
+    try:
+        data = _read_bytes(path, limit)
+    except Unreadable as error:
+        _recording.append(("file", str(path), f"!{error}"))
+        raise
+    _recording.append(("file", str(path), file_digest(data)))
+    return data
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:

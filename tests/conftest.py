@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from sqs_kms_lint.config import load, settings_from
 from sqs_kms_lint.discover import SourceFile, build_units, read_text
 from sqs_kms_lint.engine import Finding, SourceLines, run
+
+# The CLI keeps results between runs (linter/cache.py): the tests' runs, in process and in subprocesses,
+# keep theirs in a folder of their own, not in the user's cache.
+os.environ.setdefault("SQS_KMS_LINT_CACHE_DIR", tempfile.mkdtemp(prefix="sqs-kms-lint-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

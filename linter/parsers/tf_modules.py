@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from ..reading import record_listing
 from .hcl import Block, parse_files
 from .located import DecodeError, decode_json
 from .terraform import ModuleLoader
@@ -28,6 +29,7 @@ def is_variables_file(path: Path) -> bool:
 
 
 def module_files(directory: Path) -> list[Path]:
+    record_listing(directory)  # (a file added there changes the module: see linter/cache.py)
     try:
         return sorted(p for p in directory.iterdir() if is_terraform(p) and p.is_file())
     except OSError:
@@ -59,6 +61,7 @@ def variable_values(
             [*directory.glob("*.auto.tfvars"), *directory.glob("*.auto.tfvars.json")], key=lambda p: p.name
         ),
     ]
+    record_listing(directory)
     values: dict[str, Any] = {}
     for path in paths:
         if not path.is_file():
@@ -112,6 +115,7 @@ def module_loader(
         caller = Path(calling_file) if Path(calling_file).is_absolute() else project / calling_file
         try:
             folder = (caller.parent / source).resolve()
+            record_listing(folder)  # (a module that does not exist yet may appear)
             if boundary not in (folder, *folder.parents) or not folder.is_dir():
                 return None
         except (OSError, RuntimeError, ValueError):  # a link loop, a name too long
