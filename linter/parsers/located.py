@@ -2,13 +2,14 @@
 
 Every mapping, list and key comes back marked with start/end marks (0-based lines); YAML strings are marked
 too. Numbers and booleans carry none, so a scalar attribute is located by its key, which is what a finding
-points at anyway. YAML goes through cfn-lint's constructors (short-form tags, its node classes); JSON through
-our own decoder below, which gives the marks cfn-lint's JSON decoder gave, in linear time.
+points at anyway. YAML goes through our loader on PyYAML's parser (yaml_located: what cfn-lint's loader gave,
+short-form tags included); JSON through our own decoder below, which gives the marks cfn-lint's JSON decoder
+gave, in linear time.
 
 Hostile input is refused with a DecodeError naming the limit before it can cost much: a YAML stream is
-first read as events (cheap, nothing kept) and refused beyond MAX_NODES nodes once its aliases are
-expanded ("billion laughs"), MAX_ALIASES aliases or MAX_DEPTH levels of nesting; JSON beyond MAX_DEPTH
-levels. No decoding problem leaves these functions as anything but a DecodeError.
+refused as its events are read, beyond MAX_NODES nodes once its aliases are expanded ("billion laughs"),
+MAX_ALIASES aliases or MAX_DEPTH levels of nesting; JSON beyond MAX_DEPTH levels. No decoding problem
+leaves these functions as anything but a DecodeError.
 """
 
 from __future__ import annotations
@@ -18,14 +19,10 @@ import re
 import sys
 from array import array
 from bisect import bisect_right
-from functools import cache
 from typing import Any
 
-import yaml
-from yaml.parser import ParserError
-from yaml.scanner import ScannerError
-
 from ..model import Span
+from .yaml_located import YamlDecodeError, load_yaml
 
 # YAML nodes once aliases are expanded (a template CloudFormation accepts is at most 1 MB, some 100,000 nodes).
 MAX_NODES = 250_000
@@ -82,146 +79,13 @@ def key_span(mapping: Any, name: str, file: str, default: Span) -> Span:
 # --- YAML -------------------------------------------------------------------------------------------------
 
 
-class _YamlProblem(Exception):
-    """A limit passed, or a mapping cfn-lint refuses (a null, unhashable or duplicate key), at `mark`."""
-
-    def __init__(self, message: str, mark: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = (mark.line + 1) if mark is not None else 1
-        self.column = (mark.column + 1) if mark is not None else 1
-
-
-def _check_yaml_events(text: str) -> None:
-    """Refuse, before anything is built, a stream whose node graph would be too large or too deep.
-
-    Counts every node as it will be once its aliases are expanded: an alias weighs the expanded size of
-    the node its anchor names, so a few lines of nested aliases cannot stand for billions of nodes."""
-    from cfnlint.decode import cfn_yaml
-
-    loader = cfn_yaml.FastLoader(text)
-    try:
-        expanded = aliases = 0
-        sizes: dict[str, int] = {}  # anchor -> expanded size of the node it names (once complete)
-        open_nodes: list[tuple[str | None, int]] = []  # (anchor, `expanded` when the collection opened)
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                expanded += 1
-                if isinstance(event, yaml.ScalarEvent):
-                    if event.anchor is not None:
-                        sizes[event.anchor] = 1
-                else:
-                    open_nodes.append((event.anchor, expanded - 1))
-                    if event.anchor is not None:
-                        sizes.pop(event.anchor, None)  # (a redefinition: not complete yet)
-                    if len(open_nodes) > MAX_DEPTH:
-                        raise _YamlProblem(
-                            f"YAML nested too deeply (more than {MAX_DEPTH} levels)", event.start_mark
-                        )
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                anchor, before = open_nodes.pop()
-                if anchor is not None:
-                    sizes[anchor] = expanded - before
-            elif isinstance(event, yaml.AliasEvent):
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    raise _YamlProblem(f"more than {MAX_ALIASES:,} YAML aliases", event.start_mark)
-                # (an undefined alias, or one inside the node it names: building the document reports it)
-                expanded += sizes.get(event.anchor or "", 1)
-            else:
-                continue
-            if expanded > MAX_NODES:
-                raise _YamlProblem(
-                    f"YAML document too large: more than {MAX_NODES:,} nodes once aliases are expanded",
-                    event.start_mark,
-                )
-    finally:
-        loader.dispose()
-
-
-@cache
-def _yaml_loader() -> Any:
-    """cfn-lint's loader, with a mapping constructor that finds duplicate keys in linear time; built on
-    first use (importing cfn-lint takes a third of a second, and JSON and Terraform need none of it)."""
-    from cfnlint.decode import cfn_yaml
-    from cfnlint.decode.node import dict_node, str_node
-
-    class _YamlLoader(cfn_yaml.CfnFullLoader):
-        """cfn-lint's loader, with a mapping constructor that finds duplicate keys in linear time."""
-
-        def construct_yaml_map(self, node: Any) -> Any:
-            self.flatten_mapping(node)  # (cfn-lint's: notes `using_merge` when merge keys were expanded)
-            using_merge = getattr(node, "using_merge", False)
-            mapping: dict = {}
-            first_nodes: dict = {}  # key -> (key object, key node) of its first occurrence
-            duplicate: tuple[Any, Any] | None = None  # (later key, earlier key node)
-            for key_node, value_node in node.value:
-                key = self.construct_object(key_node, False)
-                value = self.construct_object(value_node, False)
-                if key is None:
-                    mark = key_node.start_mark
-                    raise _YamlProblem(
-                        f"Null key {key_node.value!r} not supported (line {mark.line + 1})", mark
-                    )
-                try:
-                    earlier = first_nodes.get(key)
-                except TypeError:
-                    mark = key_node.start_mark
-                    raise _YamlProblem(f'Unhashable type "{key}" (line {mark.line + 1})', mark) from None
-                if earlier is None:
-                    first_nodes[key] = (key, key_node)
-                elif duplicate is None and not using_merge and earlier[0] == key:
-                    duplicate = (key, earlier[1])
-                mapping[key] = value
-            if duplicate is not None:
-                key, earlier_node = duplicate
-                mark = earlier_node.start_mark
-                raise _YamlProblem(f"Duplicate found {key!r} (line {mark.line + 1})", mark)
-            return dict_node(mapping, node.start_mark, node.end_mark, using_merge)
-
-        def construct_yaml_str(self, node: Any) -> Any:
-            """cfn-lint's marked string, built without its (slow) constructor."""
-            value = node.value if isinstance(node, yaml.ScalarNode) else self.construct_scalar(node)
-            marked = str.__new__(str_node, value)
-            marked.start_mark, marked.end_mark = node.start_mark, node.end_mark
-            return marked
-
-    _YamlLoader.add_constructor("tag:yaml.org,2002:map", _YamlLoader.construct_yaml_map)
-    _YamlLoader.add_constructor("tag:yaml.org,2002:str", _YamlLoader.construct_yaml_str)
-    _YamlLoader.add_multi_constructor("!", cfn_yaml.multi_constructor)
-    return _YamlLoader
-
-
 def decode_yaml(text: str) -> Any:
-    """YAML (CloudFormation short-form tags allowed) with marks; DecodeError on a syntax error or beyond
-    a limit."""
+    """YAML (CloudFormation short-form tags allowed) with marks, as cfn-lint's loader gave it (see
+    yaml_located); DecodeError on a syntax error or beyond a limit."""
     try:
-        _check_yaml_events(text)
-        loader = _yaml_loader()(text, None)
-        try:
-            template = loader.get_single_data()
-        finally:
-            loader.dispose()
-    except _YamlProblem as err:
+        return load_yaml(text, MAX_NODES, MAX_ALIASES, MAX_DEPTH)
+    except YamlDecodeError as err:
         raise DecodeError(err.message, err.line, err.column) from None
-    except (ScannerError, ParserError) as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 1
-        column = mark.column + 1 if mark else 1
-        raise DecodeError(f"YAML syntax error: {err.problem or err.context}", line, column) from None
-    except RecursionError:
-        raise DecodeError("YAML nested too deeply", 1) from None
-    except MemoryError:
-        raise DecodeError("YAML document too large to decode", 1) from None
-    except Exception as err:  # an undefined alias, an integer beyond Python's digit limit, a bad !GetAtt...
-        raise DecodeError(f"Template could not be parsed: {_first_line(str(err))}", 1) from None
-    if template is None:  # an empty file
-        from cfnlint.decode import cfn_yaml
-        from cfnlint.decode.node import dict_node
-
-        template = dict_node({}, cfn_yaml.Mark(0, 0), cfn_yaml.Mark(0, 0))
-    return template
 
 
 # --- JSON -------------------------------------------------------------------------------------------------

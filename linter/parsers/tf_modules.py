@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..reading import record_listing
-from .hcl import Block, parse_files
 from .located import DecodeError, decode_json
-from .terraform import ModuleLoader
-from .tf_eval import tfvars
+
+if TYPE_CHECKING:  # (the HCL parser is imported when a module is read: it costs a CloudFormation run 0.1 s)
+    from .hcl import Block
+    from .terraform import ModuleLoader
 
 ReadText = Callable[[Path], "str | None"]
 
@@ -54,6 +55,8 @@ def variable_values(
     """The values `terraform.tfvars`, `terraform.tfvars.json` and `*.auto.tfvars(.json)` assign, later
     files winning, as Terraform loads them (anything computed is left out). A variable file that is a
     link out of `boundary` is not read."""
+    from .tf_eval import tfvars
+
     paths = [
         directory / "terraform.tfvars",
         directory / "terraform.tfvars.json",
@@ -132,6 +135,8 @@ def module_loader(
                     files.append((shown, text))
                     if shown not in read_files:
                         read_files.append(shown)
+            from .hcl import parse_files
+
             loaded[key] = (key, *parse_files(files))
         return loaded[key]
 

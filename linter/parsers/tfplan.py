@@ -16,7 +16,6 @@ from ..model import UNKNOWN, ResourceRef, Span, Unit, Value
 from .build import Attributes
 from .located import key_span, span_of
 from .resource_types import TERRAFORM_ATTRIBUTES, TERRAFORM_KINDS, TERRAFORM_READ_TYPES, Converter, Naming
-from .terraform import TerraformModel
 
 
 def is_plan(document: Any) -> bool:
@@ -131,6 +130,8 @@ class PlanReader:
         self.addresses = {_without_index(str(r.get("address", ""))) for r, _ in _resources(self.root)}
 
     def read(self) -> None:
+        from .terraform import TerraformModel  # (here: the HCL parser costs a CloudFormation run 0.1 s)
+
         model = TerraformModel(self.unit)
         planned = []
         default_provider: set[str] = set()  # root module resources of the default `aws` provider
