@@ -21,11 +21,19 @@ _FIELDS = {
 }
 
 
+def _place(node: Any, file: str) -> Span | None:
+    """Where a statement was written: a decoded template's marks, or the place an object built in
+    Terraform (tf_eval.PlacedDict) knows."""
+    placed = getattr(node, "span", None)
+    return placed if isinstance(placed, Span) else span_of(node, file)
+
+
 def build_policy(content: Any, node: Any, file: str, span: Span) -> PolicyDocument | None:
     """A PolicyDocument from a resolved object or JSON string; None when it is not a policy at all.
 
-    `node` is the decoded source node when the policy was written as an object, so that each statement
-    points at its own line; a policy given as a string points at `span` throughout.
+    `node` is the decoded source node when the policy was written as an object (a template's mapping, an
+    object built in Terraform), so that each statement points at its own line; a policy given as a
+    string points at `span` throughout.
     """
     if isinstance(content, str):
         content = json_in_string(content)
@@ -47,7 +55,7 @@ def build_policy(content: Any, node: Any, file: str, span: Span) -> PolicyDocume
         if not isinstance(raw, dict):
             document.known = False
             continue
-        where = (span_of(source_nodes[index], file) if aligned else None) or span
+        where = (_place(source_nodes[index], file) if aligned else None) or span
         statement = Statement(span=where)
         for field_name, attribute in _FIELDS.items():
             if field_name in raw:

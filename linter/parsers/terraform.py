@@ -13,14 +13,14 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..model import ABSENT, THIS_ACCOUNT, THIS_REGION, UNKNOWN, ParseError, ResourceRef, Span, Unit, Value
-from ..values import Budget
+from ..values import Budget, single
 from . import build
 from . import resource_types as types
 from .build import Attributes
 from .hcl import Block, parse_files
 from .resource_types import Converter, Naming
 from .sqs_module import is_sqs_module, module_queues
-from .tf_eval import Evaluator, Template, json_content
+from .tf_eval import Evaluator, PlacedDict, Template, json_content
 
 _MAX_MODULE_DEPTH = 8
 # Module instances one unit may hold, the root included: a module that calls the next one several times, at
@@ -230,7 +230,12 @@ class HclResource:
 
     def document(self, name: str) -> tuple[Value | None, Any]:
         value = self.builder.value(self.block, name, json=True)
-        return (value.map(json_content) if value is not None else None), None
+        if value is None:
+            return None, None
+        value = value.map(json_content)
+        # an object built in HCL (jsonencode, a policy document, a heredoc's JSON) knows where each of its
+        # objects was written: the policy reader places each statement there
+        return value, value.single if isinstance(value.single, PlacedDict) else None
 
     def children(self, name: str) -> list[Attributes]:
         return [HclResource(self.builder, b) for b in self.block.children(name)]
@@ -300,7 +305,7 @@ class ModuleBuilder:
         folder, child_blocks, errors = loaded
         self.unit.errors.extend(e for e in errors if e not in self.unit.errors)  # a module called twice
         inputs = {
-            name: self.evaluator.one(attribute.expression)
+            name: single(self.evaluator.attribute(attribute))
             for name, attribute in block.attributes.items()
             if name not in _META_ARGUMENTS
         }
@@ -333,7 +338,7 @@ class ModuleBuilder:
         attribute = block.attributes.get(name)
         if attribute is None:
             return None
-        options = self.evaluator.options(attribute.expression)
+        options = self.evaluator.attribute(attribute)
         if options is not None and not self.budget.spend_size(options):
             options = None  # (a value shared by many attributes costs its size each time: rules read it all)
         if options is not None:

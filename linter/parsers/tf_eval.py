@@ -14,15 +14,16 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import Any
 
 from lark import Token, Tree
 
-from ..model import THIS_ACCOUNT, UNKNOWN, ResourceRef
+from ..model import THIS_ACCOUNT, UNKNOWN, ResourceRef, Span
 from ..values import MAX_OPTIONS, Budget, Options, combinations, concatenate, merge_branches, single
 from .hcl import Attribute, Block, _name, _trees, parse_body
-from .located import DecodeError
+from .located import DecodeError, decode_json
 from .resource_types import TERRAFORM_ATTRIBUTES, TERRAFORM_KINDS
 from .scalars import json_in_string, to_int
 
@@ -64,7 +65,7 @@ class Evaluator:
         ] = {}  # name -> (its evaluator, outputs)
         self.resources: dict[str, Block] = {}
         self.data: dict[str, Block] = {}
-        self.variables: dict[str, Any] = {}
+        self.variables: dict[str, Attribute | None] = {}  # name -> its default
         self.locals: dict[str, Attribute] = {}
         for block in blocks:
             if block.type == "resource" and len(block.labels) == 2:
@@ -72,8 +73,7 @@ class Evaluator:
             elif block.type == "data" and len(block.labels) == 2:
                 self.data[".".join(block.labels)] = block
             elif block.type == "variable" and block.labels:
-                default = block.attributes.get("default")
-                self.variables[block.labels[0]] = default.expression if default is not None else None
+                self.variables[block.labels[0]] = block.attributes.get("default")
             elif block.type == "locals":
                 self.locals.update(block.attributes)
         self.given = variables  # values from tfvars files or a module call (UNKNOWN when not knowable)
@@ -82,9 +82,19 @@ class Evaluator:
         self._values: dict[str, Any] = {}  # "local.x", "var.x", an address's name, "output.x" -> options
         self._absent: dict[int, bool] = {}  # block id -> never created
         self.incomplete = False  # a file of the module did not parse: a missing resource may be in it
+        self.file: str | None = None  # the file of the expression being evaluated (objects' places)
 
     def one(self, expression: Any, depth: int = 0) -> Any:
         return single(self.options(expression, depth))
+
+    def attribute(self, attribute: Attribute, depth: int = 0) -> Options:
+        """The options of an attribute's expression, knowing the file it is written in (an object built
+        there, a policy statement say, then knows its place: `Placed`)."""
+        outer, self.file = self.file, attribute.span.file or self.file
+        try:
+            return self.options(attribute.expression, depth)
+        finally:
+            self.file = outer
 
     def options(self, tree: Any, depth: int = 0) -> Options:
         """The contents `tree` may take, or None when not knowable offline. An expression Terraform would
@@ -115,13 +125,25 @@ class Evaluator:
         return [{"true": True, "false": False, "null": None}[text]]
 
     def _heredoc_term(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
-        return self._heredoc(str(tree.children[0]), tree.data.endswith("trim"), depth)
+        token = tree.children[0]
+        found = self._heredoc(str(token), tree.data.endswith("trim"), depth)
+        if found is None or self.file is None or not isinstance(token, Token) or not token.line:
+            return found
+        # Where its body starts, for the JSON readers (a policy's statements): its lines are the file's
+        # as long as no interpolation added or removed one.
+        text = _heredoc_text(str(token)) or ""
+        body = (self.file, token.line + 1, tree.data.endswith("trim"), text.count("\n"))
+        return [_placed_text(o, body) if isinstance(o, str) else o for o in found]
 
     def _tuple(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
         return self._made([[self._nested(p, depth) for p in parts]])
 
     def _object_term(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
-        return self._made([self._object(parts, depth)])
+        made = self._object(parts, depth)
+        meta = tree.meta
+        if self.file is not None and not meta.empty:
+            made = PlacedDict(made, Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column))
+        return self._made([made])
 
     def _made(self, options: Options) -> Options:
         """Options just built, charged by their size: their parts may be shared (a local used twice), so
@@ -164,7 +186,9 @@ class Evaluator:
 
         def attribute(owner: Block, name: str) -> Any:
             return (
-                self.one(owner.attributes[name].expression, depth + 1) if name in owner.attributes else None
+                single(self.attribute(owner.attributes[name], depth + 1))
+                if name in owner.attributes
+                else None
             )
 
         statements = []
@@ -201,8 +225,9 @@ class Evaluator:
                     conditions.setdefault("?", {})["?"] = UNKNOWN  # a condition we cannot read
             if conditions:
                 rendered["Condition"] = UNKNOWN if "?" in conditions else conditions
-            statements.append(rendered)
-        return {"Version": attribute(block, "version") or "2012-10-17", "Statement": statements}
+            statements.append(PlacedDict(rendered, statement.span))
+        document = {"Version": attribute(block, "version") or "2012-10-17", "Statement": statements}
+        return PlacedDict(document, block.span)
 
     def _nested(self, tree: Any, depth: int) -> Any:
         return single(self.options(tree, depth + 1))
@@ -327,7 +352,7 @@ class Evaluator:
             name = str(path[1])
             if name not in self.locals:
                 return None
-            return _walk(self._once(f"local.{name}", self.locals[name].expression, depth), path[2:])
+            return _walk(self._once(f"local.{name}", self.locals[name], depth), path[2:])
         if root == "data" and len(path) >= 4:
             if path[1] == "aws_caller_identity" and path[3] == "account_id":
                 return [self.account]
@@ -345,7 +370,7 @@ class Evaluator:
             output = outputs.get(str(path[2]))
             if output is None:
                 return None
-            return _walk(child._once(f"output.{path[2]}", output.expression, depth), path[3:])
+            return _walk(child._once(f"output.{path[2]}", output, depth), path[3:])
         if isinstance(root, str) and root in TERRAFORM_KINDS and len(path) >= 3:
             return self._resource_attribute(root, path, depth)
         return None  # remote module outputs, count, each, path, self, other resources: not ours to know
@@ -371,12 +396,12 @@ class Evaluator:
             if absent:  # `count = 0`: `aws_kms_key.this[0].arn` is an error (try() falls back)
                 raise TerraformError(f"{address} has no instances")
         if attribute == "name" and kind in ("alias", "queue") and "name" in block.attributes:
-            name = single(self._once(address, block.attributes["name"].expression, depth))
+            name = single(self._once(address, block.attributes["name"], depth))
             if isinstance(name, str):
                 return [name]
         return [ResourceRef(kind, self.prefix + address, attribute)]
 
-    def _once(self, key: str, expression: Any, depth: int) -> Options:
+    def _once(self, key: str, attribute: Attribute, depth: int) -> Options:
         """The options of an expression that many references share (a local, a variable's default, a
         resource's name, a module output), evaluated once; None while it is being evaluated (it refers
         back to itself). One that fails fails each time it is used."""
@@ -385,7 +410,7 @@ class Evaluator:
                 return None
             self._active.add(key)
             try:
-                self._values[key] = self.options(expression, depth + 1)
+                self._values[key] = self.attribute(attribute, depth + 1)
             except TerraformError:
                 self._values[key] = _FAILED
             finally:
@@ -849,6 +874,32 @@ def _unescape(text: str) -> str:
         return text
 
 
+class PlacedDict(dict):
+    """An object built from HCL (`{...}`, a policy document's `statement` block) that knows where it was
+    written: a policy's statements then point at their own lines, not at `policy =`."""
+
+    __slots__ = ("span",)
+
+    def __init__(self, content: dict, span: Span) -> None:
+        super().__init__(content)
+        self.span = span
+
+
+class PlacedText(str):
+    """The text of a heredoc whose lines are the file's: `body` is (file, line of its first line, trimmed
+    (`<<-`), its number of line breaks as written). A JSON reader places the objects it finds in it."""
+
+    body: tuple[str, int, bool, int]
+
+
+def _placed_text(text: str, body: tuple[str, int, bool, int]) -> str:
+    if text.count("\n") != body[3]:  # (an interpolation added or removed lines: they no longer match)
+        return text
+    placed = Template(text, text.references) if isinstance(text, Template) else PlacedText(text)
+    placed.body = body  # type: ignore[union-attr]
+    return placed
+
+
 class Template(str):
     """Heredoc text that holds generated values (`${aws_sqs_queue.dlq.arn}`) as placeholders: only a
     JSON reader may use it (`json_content`); anywhere else its value is unknown."""
@@ -863,16 +914,22 @@ class Template(str):
 
 def json_content(content: Any) -> Any:
     """A JSON document given as a structure (jsonencode) or as text (heredoc, string), with a heredoc's
-    generated values put back where they stood alone in a JSON string (else UNKNOWN there)."""
+    generated values put back where they stood alone in a JSON string (else UNKNOWN there). The objects
+    of a heredoc whose lines are the file's know where they were written (PlacedDict)."""
     if not isinstance(content, str) or not content.strip():
         return content  # (an empty string is no document: readers say so)
     parsed = json_in_string(content)
+    body = getattr(content, "body", None)
+    if body is not None and parsed is not UNKNOWN:
+        parsed = _placed_json(content, parsed, body)
     if not isinstance(content, Template):
         return parsed
 
     def restore(node: Any) -> Any:
         if isinstance(node, str) and _PLACEHOLDER in node:
             return content.references.get(node, UNKNOWN)
+        if isinstance(node, PlacedDict):
+            return PlacedDict({k: restore(v) for k, v in node.items()}, node.span)
         if isinstance(node, dict):
             return {k: restore(v) for k, v in node.items()}
         if isinstance(node, list):
@@ -880,6 +937,34 @@ def json_content(content: Any) -> Any:
         return node
 
     return restore(parsed)
+
+
+def _placed_json(text: str, parsed: Any, body: tuple[str, int, bool, int]) -> Any:
+    """`parsed` (the text's JSON) with each object placed where the heredoc writes it; as it is when the
+    positions cannot be had (our decoder refuses what json.loads takes: a duplicate key)."""
+    try:
+        marked = decode_json(text)
+    except DecodeError:
+        return parsed
+    file, first_line, trimmed, _ = body
+    newlines = [found.start() for found in re.finditer("\n", text)]
+
+    def place(node: Any, plain: Any) -> Any:
+        if isinstance(plain, dict) and isinstance(node, dict):
+            inner = {k: place(node.get(k), v) for k, v in plain.items()}
+            start = getattr(node, "_start", None)
+            if start is None:
+                return inner
+            brace = start - 1  # (where the object's opening brace is in the text)
+            line = bisect_left(newlines, brace)
+            column = brace - (newlines[line - 1] if line else -1)
+            # a `<<-` heredoc's lines lost their common indentation: its columns are not the file's
+            return PlacedDict(inner, Span(file, first_line + line, 1 if trimmed else column))
+        if isinstance(plain, list) and isinstance(node, list) and len(node) == len(plain):
+            return [place(n, p) for n, p in zip(node, plain, strict=True)]
+        return plain
+
+    return place(marked, parsed)
 
 
 def tfvars(text: str) -> dict[str, Any]:
