@@ -28,23 +28,25 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .engine import Finding, Related, Settings
+from .engine import Finding, Ignore, Related, Settings, Used
 from .model import Span
 from .reading import Unreadable, file_digest, listing_digest, read_bytes
 
-FORMAT = 1
+FORMAT = 2
 MAX_AGE_SECONDS = 30 * 24 * 3600
 
 
 @dataclass
 class Entry:
-    """A task's result as kept: its findings, the files it read as infrastructure code, its notes, and
-    what --show-files says of its files."""
+    """A task's result as kept: its findings, the files it read as infrastructure code, its notes, what
+    --show-files says of its files, and the ignores in them with those that suppressed a finding."""
 
     findings: list[Finding]
     read: list[str]
     notes: list[str]
     files: list[tuple[str, str, str]]
+    ignores: list[Ignore]
+    used: list[Used]
 
 
 def default_directory() -> Path:
@@ -101,6 +103,11 @@ class TaskCache:
                 [str(f) for f in data["read"]],
                 [str(n) for n in data["notes"]],
                 [(str(a), str(b), str(c)) for a, b, c in data["files"]],
+                [
+                    Ignore(str(f), int(n), tuple(str(i) for i in names), str(r))
+                    for f, n, names, r in data["ignores"]
+                ],
+                [(str(f), int(n), str(name)) for f, n, name in data["used"]],
             )
         except (Unreadable, ValueError, KeyError, TypeError):  # (no entry, or one from elsewhere)
             return None
@@ -117,6 +124,8 @@ class TaskCache:
             "read": result.read,
             "notes": result.notes,
             "files": result.files,
+            "ignores": result.ignores,
+            "used": result.used,
         }
         path = self._path(key)
         try:

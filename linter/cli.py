@@ -20,13 +20,16 @@ from .config import ConfigError
 from .engine import (
     SEVERITIES,
     Finding,
+    Ignore,
     Rule,
     RuleSettings,
     Settings,
     SourceLines,
+    Used,
     all_rules,
     deduplicated,
     find_rule,
+    ignore_notes,
     run,
 )
 from .output import FORMATS, KEEPS_BASELINED, render
@@ -36,6 +39,7 @@ from .reading import DEFAULT_MAX_BYTES, Unreadable, read_bytes
 if TYPE_CHECKING:
     from . import discover
     from .discover import Task
+    from .model import Unit
 
 _FAIL_ON = (*SEVERITIES, "never")
 
@@ -279,6 +283,7 @@ def _main(args: argparse.Namespace) -> int:
     settings = settings_from(data, config_source)
     if args.fail_on:
         settings = replace(settings, fail_on=args.fail_on)
+    configured = settings
     settings = _with_rule_flags(settings, args.select, args.ignore, args.enable)
     if args.account_id:
         if not re.fullmatch(r"\d{12}", args.account_id):
@@ -314,6 +319,7 @@ def _main(args: argparse.Namespace) -> int:
     checked = len({file for result in results for file in result.read})  # (files not ours are not)
     failures = [failure for result in results for failure in result.failures]
     notes += [n for result in results for n in result.notes if n not in notes]
+    notes += _suppression_notes(results, configured, settings)
     listed += [entry for result in results for entry in result.files]
     discover.recording = False
     source = job.source()
@@ -359,6 +365,18 @@ def _main(args: argparse.Namespace) -> int:
     threshold = SEVERITIES.index(settings.fail_on)
     failing = [f for f in new if not f.suppressed and SEVERITIES.index(f.severity) >= threshold]
     return 1 if failing else 0
+
+
+def _suppression_notes(results: list[_Result], configured: Settings, settings: Settings) -> list[str]:
+    """Ignores naming no rule, and inline ignores that suppressed nothing in any task of the run (a local
+    module's file is linted by each caller: its ignore is used when one of them used it). A rule that did
+    not run cannot make an ignore unused, nor can `all` when --select or --ignore left out a rule the
+    configuration runs."""
+    ran = {rule.code for rule in all_rules() if settings.severity(rule) != "off"}
+    judge_all = all(rule.code in ran for rule in all_rules() if configured.severity(rule) != "off")
+    seen = {ignore for result in results for ignore in result.ignores}
+    used = {place for result in results for place in result.used}
+    return ignore_notes(seen, used, ran, judge_all)
 
 
 def _plural(count: int, singular: str, plural: str) -> str:
@@ -415,6 +433,8 @@ class _Result(NamedTuple):
     failures: list[str]  # internal errors, one a unit
     notes: list[str]
     files: list[discover.FileRecord]  # --show-files: what each file was read as, or why it was skipped
+    ignores: list[Ignore]  # in the files it read: inline, and CloudFormation resources' Metadata
+    used: list[Used]  # the names of inline ignores that suppressed a finding
 
 
 def _lint_task(job: _Job, task: Task) -> _Result:
@@ -435,12 +455,22 @@ def _lint_task(job: _Job, task: Task) -> _Result:
             result = _linted(replace(job, show_files=True), task)
         finally:
             inputs = reading.stop_recording()
-        kept = cache.Entry(result.findings, result.read, result.notes, result.files)
+        kept = cache.Entry(
+            result.findings, result.read, result.notes, result.files, result.ignores, result.used
+        )
         if not result.failures:  # (an internal error is not a result to keep)
             store.store(key, inputs, kept)
         if result.failures:
             return result._replace(files=result.files if job.show_files else [])
-    return _Result(kept.findings, kept.read, [], kept.notes, kept.files if job.show_files else [])
+    return _Result(
+        kept.findings,
+        kept.read,
+        [],
+        kept.notes,
+        kept.files if job.show_files else [],
+        kept.ignores,
+        kept.used,
+    )
 
 
 def _described(job: _Job, task: Task) -> list[Any]:
@@ -459,7 +489,8 @@ def _described(job: _Job, task: Task) -> list[Any]:
 
 
 def _linted(job: _Job, task: Task) -> _Result:
-    """Build one task's units and run the rules on each: a unit is dropped once linted."""
+    """Build one task's units and run the rules on each: a unit is dropped once linted. Every ignore in
+    the files read is returned, used or not (suppression hygiene is judged over all tasks)."""
     from . import discover
 
     discover.max_bytes = job.max_bytes
@@ -468,17 +499,40 @@ def _linted(job: _Job, task: Task) -> _Result:
     findings: list[Finding] = []
     read: list[str] = []
     failures: list[str] = []
+    ignores: set[Ignore] = set()
     for unit in discover.build_task(task, job.settings.account_id, job.roots):
         read.extend(unit.files)
         if unit.budget_exhausted:  # said once: some values are unknown, so rules may be silent there
             discover.note(f"{unit.path}: {unit.budget_exhausted}")
+        in_unit = _ignores(unit, source)
+        ignores.update(in_unit)
         try:  # a bug met in one unit must not cost the others their findings
             findings.extend(run(unit, job.settings, source))
         except Exception as error:
             if job.debug:
                 traceback.print_exc()
             failures.append(f"{unit.path}: {type(error).__name__}: {error}")
-    return _Result(findings, read, failures, discover.take_notes(), discover.take_files())
+            # (not every rule ran: none of its ignores is said to be unused)
+            source.used.update((i.file, i.line, name) for i in in_unit for name in i.names)
+    return _Result(
+        findings,
+        read,
+        failures,
+        discover.take_notes(),
+        discover.take_files(),
+        sorted(ignores),
+        sorted(source.used),
+    )
+
+
+def _ignores(unit: Unit, source: SourceLines) -> list[Ignore]:
+    """The inline ignores in a unit's files, and its resources' Metadata ignores."""
+    found = [ignore for file in dict.fromkeys(unit.files) for ignore in source.ignores_in(file)]
+    for resource in unit.resources():
+        if resource.ignores:
+            span = resource.span
+            found.append(Ignore(span.file, span.line, tuple(sorted(resource.ignores)), resource.name))
+    return found
 
 
 def _run_tasks(job: _Job, tasks: list[Task], jobs: int) -> list[_Result]:

@@ -11,11 +11,11 @@ import hashlib
 import importlib
 import pkgutil
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import Resource, Span, Unit, Value
 
@@ -177,10 +177,28 @@ def _span(where: Value | Span | Resource) -> Span:
 _IGNORE = re.compile(r"sqs-kms-lint:[ \t]*ignore[ \t]+([\w-]+(?:[ \t]*,[ \t]*[\w-]+)*)(?:[ \t]+--(.*))?")
 
 
-def suppressed_by(names: set[str], rule: Rule) -> bool:
+def suppressed_by(names: Iterable[str], rule: Rule) -> bool:
     """Whether ignore names (codes or names, any case, or "all") cover `rule`."""
-    wanted = {n.strip().lower() for n in names}
-    return bool(wanted & {rule.code.lower(), rule.name, "all"})
+    return any(_covers(name, rule) for name in names)
+
+
+def _covers(name: str, rule: Rule) -> bool:
+    return name.strip().lower() in (rule.code.lower(), rule.name, "all")
+
+
+Used = tuple[
+    str, int, str
+]  # (file, line, name): a name of the inline ignore on that line suppressed a finding
+
+
+class Ignore(NamedTuple):
+    """An ignore met in a linted file: an inline comment, or a CloudFormation resource's Metadata (then
+    `resource` names the resource, and `line` is the resource's)."""
+
+    file: str
+    line: int
+    names: tuple[str, ...]  # as written, in order
+    resource: str = ""
 
 
 class SourceLines:
@@ -189,17 +207,23 @@ class SourceLines:
 
     Lines are split at "\\n" only, as every parser counts them (`str.splitlines` would also split at a
     form feed or a Unicode line separator and shift every line after it). Each line is searched for an
-    ignore once, however many findings land on it (a minified template has one line)."""
+    ignore once, however many findings land on it (a minified template has one line). `used` records
+    which names of which ignores suppressed a finding (`run` adds them), for the suppression hygiene
+    notes (`ignore_notes`)."""
 
     def __init__(self, reader: Callable[[str], str | None]) -> None:
         self.reader = reader
         self.cache: dict[str, list[str]] = {}
-        self._ignores: dict[tuple[str, int], tuple[set[str], str] | None] = {}
+        self._ignores: dict[tuple[str, int], tuple[tuple[str, ...], str] | None] = {}
+        self.used: set[Used] = set()
 
     def lines(self, file: str) -> list[str]:
         if file not in self.cache:
-            text = self.reader(file)
-            self.cache[file] = [line.removesuffix("\r") for line in text.split("\n")] if text else []
+            self._split(file, self.reader(file))
+        return self.cache[file]
+
+    def _split(self, file: str, text: str | None) -> list[str]:
+        self.cache[file] = [line.removesuffix("\r") for line in text.split("\n")] if text else []
         return self.cache[file]
 
     def text(self, file: str, line: int, column: int = 1) -> str:
@@ -212,20 +236,37 @@ class SourceLines:
             text = text[max(column - 1, 0) : max(column - 1, 0) + _LONG_LINE]
         return text.strip()
 
-    def ignores(self, file: str, line: int) -> Iterator[tuple[set[str], str]]:
+    def ignores(self, file: str, line: int) -> Iterator[tuple[int, tuple[str, ...], str]]:
+        """The inline ignores that apply to `line`: (the line they are on, names, reason), its own first."""
         for number in (line, line - 1):
             found = self._ignore_on(file, number)
             if found is not None:
-                yield found
+                yield (number, *found)
 
-    def _ignore_on(self, file: str, number: int) -> tuple[set[str], str] | None:
+    def ignores_in(self, file: str) -> list[Ignore]:
+        """Every inline ignore of `file` (a file without one is not kept in memory)."""
+        lines = self.cache.get(file)
+        if lines is None:
+            text = self.reader(file)
+            if not text or "sqs-kms-lint" not in text:
+                return []
+            lines = self._split(file, text)
+        found = []
+        for number, line in enumerate(lines, start=1):
+            if "sqs-kms-lint" in line:
+                ignore = self._ignore_on(file, number)
+                if ignore is not None:
+                    found.append(Ignore(file, number, ignore[0]))
+        return found
+
+    def _ignore_on(self, file: str, number: int) -> tuple[tuple[str, ...], str] | None:
         if (file, number) not in self._ignores:
             lines = self.lines(file)
             found = None
             if 1 <= number <= len(lines) and "sqs-kms-lint" in lines[number - 1]:
                 match = _IGNORE.search(lines[number - 1])
                 if match:
-                    names = {n.strip() for n in match.group(1).split(",") if n.strip()}
+                    names = tuple(dict.fromkeys(n.strip() for n in match.group(1).split(",") if n.strip()))
                     found = (names, (match.group(2) or "").strip())
             self._ignores[(file, number)] = found
         return self._ignores[(file, number)]
@@ -251,12 +292,42 @@ def run(unit: Unit, settings: Settings, source: SourceLines | None = None) -> li
                     finding, suppressed=True, justification="resource Metadata sqs-kms-lint ignore"
                 )
             elif source is not None:
-                for names, reason in source.ignores(finding.span.file, finding.span.line):
+                file = finding.span.file
+                for number, names, reason in source.ignores(file, finding.span.line):
                     if suppressed_by(names, rule_):
                         finding = replace(finding, suppressed=True, justification=reason or "inline ignore")
+                        source.used.update((file, number, n) for n in names if _covers(n, rule_))
                         break
             findings.append(finding)
     return _fingerprinted(sorted(set(findings), key=Finding.sort_key), source)
+
+
+def ignore_notes(
+    seen: Iterable[Ignore], used: Collection[Used], ran: Collection[str], judge_all: bool
+) -> list[str]:
+    """Suppression hygiene (as ruff's unused-noqa), said as notes since the rule catalogue has no ID for
+    it: each name of an ignore that is no rule's ID or name nor `all`, and the names of an inline ignore
+    that suppressed no finding in this run. Only names it can judge count as unused: rules that ran
+    (codes in `ran`), and `all` when `judge_all` (every rule the configuration turns on ran)."""
+
+    def judged(name: str) -> bool:
+        if name.lower() == "all":
+            return judge_all
+        rule_ = find_rule(name)
+        return rule_ is not None and rule_.code in ran
+
+    notes = []
+    for ignore in sorted(set(seen)):
+        where = f"{ignore.file}:{ignore.line}"
+        kind = f"Metadata ignore of resource {ignore.resource}" if ignore.resource else "inline ignore"
+        for name in ignore.names:
+            if name.lower() != "all" and find_rule(name) is None:
+                notes.append(f"{where}: {kind} names an unknown rule '{name}'")
+        if not ignore.resource:
+            unused = [n for n in ignore.names if judged(n) and (ignore.file, ignore.line, n) not in used]
+            if unused:
+                notes.append(f"{where}: inline ignore of {', '.join(unused)} suppressed nothing")
+    return notes
 
 
 # `module.a.` / `module.b["x"].` prefixes: where a local module's resource was reached from.
