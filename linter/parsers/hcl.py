@@ -20,6 +20,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from ..model import ParseError, Span
+from . import hcl_fast
 from .hcl_prefilter import blank_unread_blocks
 from .located import DecodeError, decode_json, key_span
 from .resource_types import TERRAFORM_READ_TYPES
@@ -141,7 +142,9 @@ def parse_body(text: str, file: str) -> Block:
     text = close_heredocs_as_terraform(text)  # (what the parser reads, every position kept)
     check_heredocs(text)
     try:
-        tree = parses_to_tree(text)
+        tree = hcl_fast.parse_tree(text)  # (None: python-hcl2 reads it, as it reads syntax errors)
+        if tree is None:
+            tree = parses_to_tree(text)
     except UnexpectedInput as error:
         token = getattr(error, "token", None) or getattr(error, "char", None)
         shown = repr(str(token).strip()[:30]) if token is not None and str(token).strip() else "end of line"
