@@ -446,11 +446,14 @@ def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | N
         else:
             texts.append((source.shown, text))
             record(source.shown, "read", f"{_terraform_syntax(source.path)}, module {unit.path}")
+    variable_spans: dict[str, Span] = {}
     variables = variable_values(
         directory,
         _recording_reader(lambda _: f"Terraform variables, module {unit.path}"),
         boundary,
         lambda path: note(f"skipped {display_path(path)}: a link out of {display_path(boundary)}"),
+        display_path,
+        variable_spans,
     )
     load = module_loader(
         boundary,
@@ -464,7 +467,7 @@ def _terraform_unit(directory: Path, sources: list[SourceFile], account: str | N
         unit.files,
     )
     try:
-        parse_module(texts, unit, variables, load, str(directory.resolve()))
+        parse_module(texts, unit, variables, load, str(directory.resolve()), variable_spans)
     except Exception as error:  # a parser bug on odd input: an SQK000, the other units go on
         unit.errors.append(
             ParseError(Span(shown[0], 1), f"could not be analysed ({type(error).__name__}: {error})")

@@ -158,6 +158,8 @@ class Context:
         span = _span(at) if at is not None else resource.span if resource else None
         if span is None:
             raise ValueError(f"{self.rule.code}: a finding needs a place")
+        if isinstance(at, Value) and at.related:  # where the value came from (a tfvars file, a default)
+            related = [*related, *at.related]
         return Finding(
             self.rule.code,
             self.rule.name,

@@ -77,6 +77,9 @@ class Value:
     options: tuple[Any, ...]
     span: Span
     written_as: str | None = field(default=None, compare=False)
+    # Other places that tell where the content came from (a variable's value in terraform.tfvars, its
+    # default, the module argument that passed it): a finding on the value names them as related.
+    related: tuple[tuple[Span, str], ...] = field(default=(), compare=False)
 
     @classmethod
     def of(cls, content: Any, span: Span) -> Value:

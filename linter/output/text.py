@@ -1,4 +1,5 @@
-"""`path:line:col: SQK101 [warning] message (rule-name)` and a summary line."""
+"""`path:line:col: SQK101 [warning] message (rule-name)`, each related place indented below it
+(`    path:line:col: what is there`), and a summary line."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ def render(findings: list[Finding], *, color: bool = False, files: int = 0) -> s
             level = f"{_COLORS.get(finding.severity, '')}{level}{_RESET}"
         where = f"{printable(finding.span.file)}:{finding.span.line}:{finding.span.column}"
         lines.append(f"{where}: {finding.code} {level} {printable(finding.message)} ({finding.name})")
+        for related in finding.related:  # where else to look (indented: no line of its own to grep)
+            there = f"{printable(related.span.file)}:{related.span.line}:{related.span.column}"
+            lines.append(f"    {there}: {printable(related.message)}")
     counts = Counter(f.severity for f in shown)
     parts = [
         f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "note") if counts[s]

@@ -59,7 +59,9 @@ def read(attributes: Attributes, field: Field) -> Value | None:
     for name in field.names(attributes.naming):
         value = attributes.value(name, field.converter(attributes.naming))
         if value is not None:
-            return value if value.written_as is not None else Value(value.options, value.span, name)
+            if value.written_as is None:
+                value = Value(value.options, value.span, name, value.related)
+            return value
     return None
 
 

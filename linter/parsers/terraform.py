@@ -17,7 +17,7 @@ from ..values import Budget, single
 from . import build
 from . import resource_types as types
 from .build import Attributes
-from .hcl import Block, parse_files
+from .hcl import Attribute, Block, parse_files
 from .resource_types import Converter, Naming
 from .sqs_module import is_sqs_module, module_queues
 from .tf_eval import Evaluator, PlacedDict, Template, json_content
@@ -277,6 +277,7 @@ class ModuleBuilder:
         self.model = TerraformModel(unit)
         self.children: list[ModuleBuilder] = []
         self.argument_spans: dict[str, Span] = {}
+        self.variable_spans: dict[str, Span] = {}  # where a tfvars file sets a root module's variable
         if loader is not None and depth < _MAX_MODULE_DEPTH:
             for block in blocks:
                 if block.type == "module" and block.labels:
@@ -345,14 +346,36 @@ class ModuleBuilder:
             options = [ABSENT if o is None else o for o in options]  # `= null` leaves the attribute unset
             if not json:
                 options = [UNKNOWN if isinstance(o, Template) else o for o in options]
-        path = self.evaluator.reference_path(attribute.expression, 0) if self.argument_spans else None
-        passed = path is not None and len(path) == 2 and path[0] == "var" and path[1] in self.argument_spans
-        value = Value.from_options(
-            options, self.argument_spans[str(path[1])] if passed and path else attribute.span
-        )
+        span, related = attribute.span, self._origin(attribute)
+        path = self.evaluator.reference_path(attribute.expression, 0)
+        if path is not None and len(path) == 2 and path[0] == "var" and path[1] in self.argument_spans:
+            span = self.argument_spans[str(path[1])]  # (passed straight through: where the caller wrote it)
+        value = Value.from_options(options, span)
+        if related:
+            value = Value(value.options, value.span, value.written_as, related)
         if value.known and all(o is ABSENT for o in value.options):
             return None
         return value.map(convert) if convert else value
+
+    def _origin(self, attribute: Attribute) -> tuple[tuple[Span, str], ...]:
+        """Where the value of an attribute written as just `var.x` or `local.x` comes from, to be named
+        beside a finding on it: the module argument that passed it (the finding itself is there, so the
+        module's line is named), the tfvars file that set it, its default, the local's definition."""
+        path = self.evaluator.reference_path(attribute.expression, 0)
+        if path is None or len(path) != 2 or not isinstance(path[1], str):
+            return ()
+        root, name = path
+        if root == "var":
+            if name in self.argument_spans:
+                return ((attribute.span, f"the module uses var.{name} here ({attribute.name})"),)
+            if name in self.variable_spans:
+                return ((self.variable_spans[name], f"var.{name} is set here"),)
+            default = self.evaluator.variables.get(name)
+            if name not in self.evaluator.given and default is not None:
+                return ((default.span, f"var.{name} has this default"),)
+        elif root == "local" and name in self.evaluator.locals:
+            return ((self.evaluator.locals[name].span, f"local.{name} is defined here"),)
+        return ()
 
     def build(self) -> None:
         """All resources of this module and the modules it calls, then what changes them (a child's
@@ -395,10 +418,13 @@ def parse_module(
     variables: dict[str, Any],
     loader: ModuleLoader | None = None,
     folder: str = "",
+    variable_spans: dict[str, Span] | None = None,
 ) -> None:
-    """Add one root module's resources (and those of the local modules it calls) to `unit`."""
+    """Add one root module's resources (and those of the local modules it calls) to `unit`;
+    `variable_spans` says where tfvars files set the `variables`."""
     blocks, errors = parse_files(files)
     unit.errors.extend(errors)
     builder = ModuleBuilder(blocks, unit, variables, loader, ancestry=frozenset({folder}))
+    builder.variable_spans = variable_spans or {}
     builder.evaluator.incomplete = bool(errors)
     builder.build()

@@ -967,10 +967,11 @@ def _placed_json(text: str, parsed: Any, body: tuple[str, int, bool, int]) -> An
     return place(marked, parsed)
 
 
-def tfvars(text: str) -> dict[str, Any]:
-    """The literal values a tfvars file assigns (anything computed is left out)."""
+def tfvars(text: str, file: str = "", spans: dict[str, Span] | None = None) -> dict[str, Any]:
+    """The literal values a tfvars file assigns (anything computed is left out); where each is assigned
+    goes into `spans` when given."""
     try:
-        body = parse_body(text, "")
+        body = parse_body(text, file)
     except DecodeError:
         return {}
     evaluator = Evaluator([], {}, None)
@@ -979,4 +980,6 @@ def tfvars(text: str) -> dict[str, Any]:
         value = evaluator.one(attribute.expression)
         if value is not UNKNOWN:
             values[name] = value
+            if spans is not None:
+                spans[name] = attribute.span
     return values

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..model import Span
 from ..reading import record_listing
-from .located import DecodeError, decode_json
+from .located import DecodeError, decode_json, key_span
 
 if TYPE_CHECKING:  # (the HCL parser is imported when a module is read: it costs a CloudFormation run 0.1 s)
     from .hcl import Block
@@ -51,10 +52,13 @@ def variable_values(
     read: ReadText,
     boundary: Path | None = None,
     skipped: Callable[[Path], None] = lambda path: None,
+    show: Callable[[Path], str] = str,
+    spans: dict[str, Span] | None = None,
 ) -> dict[str, Any]:
     """The values `terraform.tfvars`, `terraform.tfvars.json` and `*.auto.tfvars(.json)` assign, later
-    files winning, as Terraform loads them (anything computed is left out). A variable file that is a
-    link out of `boundary` is not read."""
+    files winning, as Terraform loads them (anything computed is left out); where each is assigned goes
+    into `spans` when given (files named by `show`). A variable file that is a link out of `boundary` is
+    not read."""
     from .tf_eval import tfvars
 
     paths = [
@@ -74,16 +78,26 @@ def variable_values(
             continue
         text = read(path)
         if text is not None:
-            values.update(_json_tfvars(text) if path.suffix == ".json" else tfvars(text))
+            found: dict[str, Span] = {}
+            if path.suffix == ".json":
+                values.update(_json_tfvars(text, show(path), found))
+            else:
+                values.update(tfvars(text, show(path), found))
+            if spans is not None:
+                spans.update(found)
     return values
 
 
-def _json_tfvars(text: str) -> dict[str, Any]:
+def _json_tfvars(text: str, file: str, spans: dict[str, Span]) -> dict[str, Any]:
     try:
         document = decode_json(text)
     except DecodeError:
         return {}
-    return {str(k): v for k, v in document.items()} if isinstance(document, dict) else {}
+    if not isinstance(document, dict):
+        return {}
+    for name in document:
+        spans[str(name)] = key_span(document, name, file, Span(file, 1))
+    return {str(k): v for k, v in document.items()}
 
 
 def module_boundary(directory: Path, roots: Iterable[str] = ()) -> Path:
