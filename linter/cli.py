@@ -437,16 +437,16 @@ class _Result(NamedTuple):
     used: list[Used]  # the names of inline ignores that suppressed a finding
 
 
-def _lint_task(job: _Job, task: Task) -> _Result:
+def _lint_task(job: _Job, task: Task, look: bool = True) -> _Result:
     """One task's result: from the cache when nothing it read has changed since it was kept, else
-    linted (and kept)."""
+    linted (and kept). `look=False`: the caller has looked already."""
     if job.cache_dir is None:
         return _linted(job, task)
     from . import cache, reading
 
     store = cache.TaskCache(Path(job.cache_dir), cache.context_digest(job.settings, job.max_bytes))
     key = store.key(_described(job, task))
-    kept = store.load(key, job.max_bytes)
+    kept = store.load(key, job.max_bytes) if look else None
     if kept is None:
         reading.start_recording()
         try:
@@ -462,6 +462,11 @@ def _lint_task(job: _Job, task: Task) -> _Result:
             store.store(key, inputs, kept)
         if result.failures:
             return result._replace(files=result.files if job.show_files else [])
+    return _from_entry(job, kept)
+
+
+def _from_entry(job: _Job, kept: Any) -> _Result:
+    """A cache entry as a task's result (what --show-files says only when it was asked for)."""
     return _Result(
         kept.findings,
         kept.read,
@@ -538,7 +543,11 @@ def _ignores(unit: Unit, source: SourceLines) -> list[Ignore]:
 def _run_tasks(job: _Job, tasks: list[Task], jobs: int) -> list[_Result]:
     """Tasks in worker processes when there are several (results in task order, so the report is the
     same bytes whatever the number of jobs), else here."""
-    workers = min(jobs, len(tasks))
+    results: list[_Result | None] = [None] * len(tasks)
+    if jobs > 1 and job.cache_dir is not None:  # what the cache holds is read here: no worker for it
+        results = [_kept(job, task) for task in tasks]
+    missing = [i for i, result in enumerate(results) if result is None]
+    workers = min(jobs, len(missing))
     if workers > 1:
         import multiprocessing  # (imported here: a one-file run has no use for them, nor their 30 ms)
         from concurrent.futures import ProcessPoolExecutor
@@ -546,10 +555,26 @@ def _run_tasks(job: _Job, tasks: list[Task], jobs: int) -> list[_Result]:
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")  # (workers inherit the loaded rules)
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                return list(
-                    pool.map(partial(_lint_task, job), tasks, chunksize=max(1, len(tasks) // (workers * 8)))
+                linted = pool.map(
+                    partial(_lint_task, job, look=jobs <= 1 or job.cache_dir is None),
+                    [tasks[i] for i in missing],
+                    chunksize=max(1, len(missing) // (workers * 8)),
                 )
-    return [_lint_task(job, task) for task in tasks]
+                for i, result in zip(missing, linted, strict=True):
+                    results[i] = result
+                return [r for r in results if r is not None]
+    for i in missing:
+        results[i] = _lint_task(job, tasks[i], look=jobs <= 1 or job.cache_dir is None)
+    return [r for r in results if r is not None]
+
+
+def _kept(job: _Job, task: Task) -> _Result | None:
+    """A task's result from the cache, or None (nothing kept, or something it read has changed)."""
+    from . import cache
+
+    store = cache.TaskCache(Path(job.cache_dir or "."), cache.context_digest(job.settings, job.max_bytes))
+    kept = store.load(store.key(_described(job, task)), job.max_bytes)
+    return None if kept is None else _from_entry(job, kept)
 
 
 def _write(name: str, text: str) -> None:

@@ -339,13 +339,17 @@ _MODULE_PATH = re.compile(r"^(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)+")
 def deduplicated(findings: list[Finding], source: SourceLines | None) -> list[Finding]:
     """One finding per rule and place. A local module linted as its own root and again inside each
     caller (`module.X.`) reports the same line several times; several senders may fault one key policy.
-    The finding of the shortest address stays, and names the others; fingerprints are made afresh."""
+    The finding of the shortest address stays, and names the others; fingerprints are numbered afresh
+    (their digests, which `run` made from the same rule, file, resource and line, are kept)."""
     groups: dict[tuple, list[Finding]] = {}
     for finding in findings:
         place = (finding.code, finding.span.file, finding.span.line, finding.span.column)
         groups.setdefault(place, []).append(finding)
     merged = []
     for group in groups.values():
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
         group.sort(key=lambda f: (f.suppressed, f.resource.count("module."), f.resource, f.message))
         kept = group[0]
         # what the others add: their related places (other senders, say), and their module instances
@@ -355,16 +359,25 @@ def deduplicated(findings: list[Finding], source: SourceLines | None) -> list[Fi
             shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
             kept = replace(kept, message=f"{kept.message} (also for {shown})")
         merged.append(kept)
-    return _fingerprinted(sorted(merged, key=Finding.sort_key), source)
+    return _fingerprinted(sorted(merged, key=Finding.sort_key), source, reuse=True)
 
 
-def _fingerprinted(findings: list[Finding], source: SourceLines | None) -> list[Finding]:
+def _fingerprinted(findings: list[Finding], source: SourceLines | None, reuse: bool = False) -> list[Finding]:
     """Fingerprints from what a finding is, not where: the rule, the file, the resource and the text of
     the line it lands on (as GitHub hashes a line), so moving lines or rewording messages keeps them;
-    a repeat of the same basis gets its index."""
+    a repeat of the same basis gets its index. With `reuse`, a finding that has a fingerprint keeps its
+    digest (no source line read again: a cached result's findings come with theirs)."""
     seen: dict[str, int] = {}
     stamped = []
     for finding in findings:
+        if reuse and finding.fingerprint:
+            digest = finding.fingerprint.partition(":")[0]
+            seen[digest] = seen.get(digest, 0) + 1
+            numbered = f"{digest}:{seen[digest]}"
+            stamped.append(
+                finding if numbered == finding.fingerprint else replace(finding, fingerprint=numbered)
+            )
+            continue
         line_text = (
             source.text(finding.span.file, finding.span.line, finding.span.column)
             if source is not None

@@ -141,3 +141,96 @@ def test_sqk203_shows_the_sender_as_a_related_location(tmp_path: Path, capsys, m
     (related,) = result["relatedLocations"]
     assert related["physicalLocation"]["region"]["startLine"] == 12  # the subscription
     assert "sns.amazonaws.com" in related["message"]["text"]
+
+
+# --- sarif-om, the oracle of the skeleton written as plain JSON ------------------------------------------
+
+
+def _om_log() -> dict:
+    """The log without results as sarif-om's object model writes it (schema property names, defaults
+    left out), built the way linter/output/sarif.py built it before it wrote JSON directly."""
+    import attr
+    import sarif_om as om
+    from sqs_kms_lint import PROJECT_URL, __version__
+    from sqs_kms_lint.engine import all_rules
+    from sqs_kms_lint.output.sarif import SCHEMA_URI, SECURITY_SEVERITY, help_uri
+
+    def plain(value: object) -> object:
+        if isinstance(value, (str, int, float)) or value is None:
+            return value
+        if attr.has(type(value)):
+            data: dict = {}
+            for field in attr.fields(type(value)):
+                default = field.default
+                if hasattr(default, "factory") and hasattr(default, "takes_self"):
+                    default = default.factory()
+                item = getattr(value, field.name)
+                if item is None or (
+                    default is not attr.NOTHING and item == default and field.name != "level"
+                ):
+                    continue
+                data[field.metadata.get("schema_property_name", field.name)] = plain(item)
+            if isinstance(value, om.PropertyBag):
+                data.update({k: plain(v) for k, v in vars(value).items() if k not in data and k != "tags"})
+            return data
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value
+
+    def descriptor(rule) -> om.ReportingDescriptor:  # type: ignore[no-untyped-def]
+        what = rule.section("What it does") or rule.summary
+        markdown = f"**{rule.code} {rule.name}**: {rule.summary}\n\n{rule.doc.split(chr(10), 1)[-1].strip()}"
+        bag = om.PropertyBag(tags=sorted(set(rule.tags)))
+        setattr(bag, "security-severity", SECURITY_SEVERITY[rule.severity])
+        bag.precision = rule.precision
+        return om.ReportingDescriptor(
+            id=rule.code,
+            name=rule.name,
+            short_description=om.MultiformatMessageString(text=rule.summary),
+            full_description=om.MultiformatMessageString(text=" ".join(what.split())),
+            help=om.MultiformatMessageString(text=f"{rule.summary} See {help_uri(rule)}", markdown=markdown),
+            help_uri=help_uri(rule),
+            default_configuration=om.ReportingConfiguration(
+                level="none" if rule.opt_in else rule.severity, enabled=not rule.opt_in
+            ),
+            properties=bag,
+        )
+
+    run = om.Run(
+        tool=om.Tool(
+            driver=om.ToolComponent(
+                name="sqs-kms-lint",
+                version=__version__,
+                semantic_version=__version__,
+                information_uri=PROJECT_URL,
+                rules=[descriptor(rule) for rule in all_rules()],
+            )
+        ),
+        original_uri_base_ids={
+            "%SRCROOT%": om.ArtifactLocation(description=om.Message(text="the directory linted from"))
+        },
+        column_kind="unicodeCodePoints",
+    )
+    return plain(om.SarifLog(schema_uri=SCHEMA_URI, version="2.1.0", runs=[run]))  # type: ignore[return-value]
+
+
+def test_the_skeleton_is_what_sarif_om_writes() -> None:
+    from sqs_kms_lint.output.sarif import skeleton
+
+    assert skeleton() == _om_log()
+
+
+def test_a_sarif_run_imports_neither_sarif_om_nor_attrs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "q.yaml").write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n")
+    code = (
+        "import sys\nfrom sqs_kms_lint import cli\n"
+        f"cli.main(['--format', 'sarif', '--no-cache', '-o', {str(tmp_path / 'out.sarif')!r}, {str(tmp_path)!r}])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sarif_om', 'attr', 'attrs', 'cfnlint')))"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert shown.strip() == "[]"
