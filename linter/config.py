@@ -9,9 +9,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import pathspec
-import yaml
-
 from .engine import RuleSettings, Settings, all_rules, find_rule
 from .reading import Unreadable, read_bytes
 
@@ -78,8 +75,10 @@ def load(root: Path, explicit: str | None = None) -> tuple[dict, str | None]:
             return section, str(path)
     if path.suffix == ".toml":
         return _toml(path) or {}, str(path)
+    import yaml  # (only for a YAML configuration: a run without one need not import PyYAML)
+
     try:
-        data = yaml.load(_small_text(path), Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader)
+        data = yaml.load(_small_text(path), Loader=_no_alias_loader())  # noqa: S506 (a SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as error:
         raise ConfigError(f"{path}: cannot read: {str(error).splitlines()[0]}") from None
     return (data if data is not None else {}), str(path)
@@ -134,13 +133,18 @@ def _leaves(path: Path, root: Path) -> bool:
     return True
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """A configuration needs no YAML aliases, and a few bytes of them can expand to gigabytes."""
+def _no_alias_loader() -> Any:
+    """PyYAML's safe loader without aliases: a configuration needs none, and a few bytes of them can
+    expand to gigabytes."""
+    import yaml
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.YAMLError("YAML aliases (*name) are not allowed in the configuration")
-        return super().compose_node(parent, index)
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.YAMLError("YAML aliases (*name) are not allowed in the configuration")
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
 
 
 def _yaml_off(data: Any) -> Any:
@@ -184,6 +188,8 @@ def settings_from(data: Any, source: str | None = None) -> Settings:
     if data.get("require-cmk") and "SQK004" not in rules:
         rules["SQK004"] = RuleSettings(severity="error")  # the catalogue: require-cmk turns it on as an error
     for pattern in data.get("exclude", ()):
+        import pathspec  # (only for a configuration with exclude patterns)
+
         try:
             pathspec.GitIgnoreSpec.from_lines([pattern])
         except Exception as error:

@@ -14,8 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-
-import pathspec
+from typing import Any
 
 from .model import ParseError, Span, Unit
 from .parsers.aws_json import AwsJsonReader, document_kind
@@ -90,6 +89,8 @@ def display_path(path: Path, root: Path | None = None) -> str:
 
 def walk(root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
     """The candidate files under `root`, in a stable order."""
+    import pathspec  # (45 ms of imports and regexes: not for files named alone, as pre-commit names them)
+
     root_real = root.resolve()
     base = project_root()
     excluded = pathspec.GitIgnoreSpec.from_lines(list(exclude))
@@ -179,6 +180,8 @@ def _usable_pattern(line: str, source: Path) -> bool:
             f"{display_path(source)}: an ignore pattern with more than {_MAX_WILDCARDS} wildcards is not used"
         )
         return False
+    import pathspec
+
     try:
         pathspec.GitIgnoreSpec.from_lines([line])
         return True
@@ -217,7 +220,7 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[tuple[Sou
     directory then form one unit). A path that does not exist raises FileNotFoundError."""
     found: list[tuple[SourceFile, bool]] = []
     root = project_root()
-    excluded = pathspec.GitIgnoreSpec.from_lines(list(exclude))
+    excluded = _Patterns(list(exclude))
     for name in paths:
         path = Path(name)
         if path.is_dir():
@@ -232,6 +235,21 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[tuple[Sou
         else:
             raise FileNotFoundError(2, "no such file or directory", name)
     return found
+
+
+class _Patterns:
+    """The configuration's exclude patterns, as a .gitignore reads them (pathspec imported only when
+    there are some)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.spec: Any = None
+        if lines:
+            import pathspec
+
+            self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
+
+    def match_file(self, path: str) -> bool:
+        return self.spec is not None and bool(self.spec.match_file(path))
 
 
 def read_text(path: Path) -> str | None:

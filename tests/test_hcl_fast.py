@@ -237,3 +237,10 @@ def test_a_linted_file_reads_the_same(tmp_path: Path, monkeypatch: pytest.Monkey
     fast = findings()
     monkeypatch.setenv(hcl_fast.PARSER_VARIABLE, "lark")
     assert findings() == fast
+
+
+def test_the_operator_types_are_python_hcl2s() -> None:
+    from hcl2.postlexer import OPERATOR_TYPES as theirs
+    from sqs_kms_lint.parsers.hcl_fast import OPERATOR_TYPES
+
+    assert OPERATOR_TYPES == theirs

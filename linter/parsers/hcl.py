@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from hcl2.api import parses_to_tree
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
@@ -144,6 +143,8 @@ def parse_body(text: str, file: str) -> Block:
     try:
         tree = hcl_fast.parse_tree(text)  # (None: python-hcl2 reads it, as it reads syntax errors)
         if tree is None:
+            from hcl2.api import parses_to_tree  # (all of python-hcl2: 75 ms, for what the front declines)
+
             tree = parses_to_tree(text)
     except UnexpectedInput as error:
         token = getattr(error, "token", None) or getattr(error, "char", None)

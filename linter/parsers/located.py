@@ -22,7 +22,6 @@ from bisect import bisect_right
 from typing import Any
 
 from ..model import Span
-from .yaml_located import YamlDecodeError, load_yaml
 
 # YAML nodes once aliases are expanded (a template CloudFormation accepts is at most 1 MB, some 100,000 nodes).
 MAX_NODES = 250_000
@@ -82,6 +81,8 @@ def key_span(mapping: Any, name: str, file: str, default: Span) -> Span:
 def decode_yaml(text: str) -> Any:
     """YAML (CloudFormation short-form tags allowed) with marks, as cfn-lint's loader gave it (see
     yaml_located); DecodeError on a syntax error or beyond a limit."""
+    from .yaml_located import YamlDecodeError, load_yaml  # (PyYAML: 30 ms a run without YAML saves)
+
     try:
         return load_yaml(text, MAX_NODES, MAX_ALIASES, MAX_DEPTH)
     except YamlDecodeError as err:
