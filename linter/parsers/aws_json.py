@@ -214,8 +214,10 @@ class AwsJsonReader:
     def snapshot(self, document: dict, file: str) -> None:
         self.unit.account = document.get("account") or self.unit.account
         self.unit.region = document.get("region") or self.unit.region
-        for queue in document.get("queues", []):
+        queues = document.get("queues", [])
+        for index, queue in enumerate(queues):
             self.unit.queues.append(self.queue(queue, file))
+            queues[index] = None  # (read: its decoded object may go while the others are built)
         if "keys" in document:
             self.unit.lists_all_keys = True
         if "identity_policies" in document:
