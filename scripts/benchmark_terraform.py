@@ -6,6 +6,9 @@ we never read. Times, in interleaved rounds:
   hcl2.loads         python-hcl2's dict API (parse + its transformer + serialisation): what most tools use
   hcl2 parse tree    python-hcl2's raw Lark parse tree of the whole file
   prefilter + tree   our scan blanking unread blocks, then the parse tree of what is left
+  tree-sitter        tree-sitter-hcl's parse alone (the floor: the fastest HCL parser Python has)
+  our front          hcl_fast: tree-sitter's parse translated into the same Lark tree (what a run uses)
+  prefilter + front  our scan, then the front
   sqs-kms-lint       our whole run on the module: prefilter, parse, evaluation, model, all rules, SARIF
 and prints the median per file. Usage: python scripts/benchmark_terraform.py [--files 20] [--rounds 5]
 """
@@ -23,6 +26,7 @@ from pathlib import Path
 
 import hcl2.api
 from sqs_kms_lint.cli import main as lint_main
+from sqs_kms_lint.parsers import hcl_fast
 from sqs_kms_lint.parsers.hcl_prefilter import blank_unread_blocks
 from sqs_kms_lint.parsers.resource_types import TERRAFORM_READ_TYPES as READ_RESOURCE_TYPES
 
@@ -170,13 +174,26 @@ def main() -> None:
 
         def lint() -> None:
             with redirect_stdout(io.StringIO()):
-                lint_main([str(root), "--format", "sarif", "--fail-on", "never"])
+                lint_main([str(root), "--format", "sarif", "--fail-on", "never", "--no-cache", "--jobs", "1"])
+
+        import tree_sitter
+        import tree_sitter_hcl
+
+        sitter = tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
+        assert all(hcl_fast.parse_tree(t) is not None for t in texts), "the front declined a file"
 
         contenders: dict[str, Callable[[], object]] = {
             "hcl2.loads (dict API)": lambda: [hcl2.api.loads(t) for t in texts],
             "hcl2 parse tree (whole file)": lambda: [hcl2.api.parses_to_tree(t) for t in texts],
             "prefilter + parse tree": lambda: [
                 hcl2.api.parses_to_tree(blank_unread_blocks(t, READ_RESOURCE_TYPES) or t) for t in texts
+            ],
+            "tree-sitter parse alone (the floor)": lambda: [sitter.parse(t.encode()) for t in texts],
+            "our front (tree-sitter, translated to the Lark tree)": lambda: [
+                hcl_fast.parse_tree(t) for t in texts
+            ],
+            "prefilter + our front": lambda: [
+                hcl_fast.parse_tree(blank_unread_blocks(t, READ_RESOURCE_TYPES) or t) for t in texts
             ],
             "sqs-kms-lint (whole run)": lint,
         }
