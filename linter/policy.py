@@ -29,6 +29,7 @@ from .model import THIS_ACCOUNT, UNKNOWN, Key, PolicyDocument, ResourceRef, Span
 
 GENERATE_DATA_KEY = "kms:GenerateDataKey"
 DECRYPT = "kms:Decrypt"
+_ACCOUNT_ID = re.compile(r"\d{12}|\{this-account\}")
 _ACCOUNT_ARN = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}|\{this-account\}):root$")
 _ARN_ACCOUNT = re.compile(r"^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}|\{this-account\}):")
 # Condition keys that pin who may call or on whose behalf (compared case-insensitively).
@@ -77,7 +78,7 @@ def account(account_id: str) -> Principal:
 def principal_of(text: str) -> Principal:
     """A principal as policies write it under "AWS": an account ID, a root ARN, or another ARN."""
     text = text.strip()
-    if re.fullmatch(r"\d{12}|\{this-account\}", text):
+    if _ACCOUNT_ID.fullmatch(text):
         return account(text)
     match = _ACCOUNT_ARN.match(text)
     return account(match.group(1)) if match else Principal("arn", text)
@@ -117,7 +118,7 @@ def resource_matches(patterns: Any, target: Target) -> bool | None:
         if target.arn is None or "{" in target.arn:
             unknown = True  # a literal pattern against an ARN we only know as a reference
             continue
-        if fnmatchcase(target.arn, pattern):
+        if _glob(target.arn, pattern):
             return True
     return None if unknown else False
 
@@ -155,6 +156,13 @@ def positive_condition_keys(statement: Statement) -> set[str]:
     }
 
 
+def _glob(name: str, pattern: str) -> bool:
+    """fnmatchcase, without its regular expression for a pattern with no wildcard (most actions)."""
+    if "*" in pattern or "?" in pattern or "[" in pattern:
+        return fnmatchcase(name, pattern)
+    return name == pattern
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
@@ -166,7 +174,7 @@ def action_matches(patterns: Any, action: str) -> bool | None:
     unknown = False
     for pattern in _as_list(patterns):
         if isinstance(pattern, str):
-            if fnmatchcase(action.lower(), pattern.lower()):
+            if _glob(action.lower(), pattern.lower()):
                 return True
         else:
             unknown = True
@@ -262,9 +270,7 @@ def _excludes(statement: Statement, request: Request) -> bool:
             continue  # a generated ARN: we cannot compare it with a literal
         if isinstance(known, str) and "{" not in known:
             fold = "IgnoreCase" in operator
-            if not any(
-                fnmatchcase(known.lower() if fold else known, v.lower() if fold else v) for v in values
-            ):
+            if not any(_glob(known.lower() if fold else known, v.lower() if fold else v) for v in values):
                 return True
     return False
 

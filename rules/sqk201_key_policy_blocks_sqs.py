@@ -91,7 +91,14 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
         if document is None:
             continue
         # Asked for each queue's own account: a key of another account may be shared with it.
-        verdicts = [_refused(document, queue.account or key.account or THIS_ACCOUNT) for queue in queues]
+        # (One answer per account: the queues of one account ask the same question.)
+        answers: dict[str, tuple[bool, Statement | None]] = {}
+        verdicts = []
+        for queue in queues:
+            caller = queue.account or key.account or THIS_ACCOUNT
+            if caller not in answers:
+                answers[caller] = _refused(document, caller)
+            verdicts.append(answers[caller])
         if verdicts and all(refused for refused, _ in verdicts):
             deny = next((d for _, d in verdicts if d is not None), None)
             because = f" (statement {deny.sid or 'without Sid'} denies it)" if deny is not None else ""

@@ -164,9 +164,9 @@ def _first_line(text: str) -> str:
 
 
 def _span(tree: Any, file: str) -> Span:
-    meta = getattr(tree, "meta", None)
     if isinstance(tree, Token):
         return Span(file, tree.line or 1, tree.column or 1, tree.end_line, tree.end_column)
+    meta = getattr(tree, "meta", None)
     if meta is not None and not getattr(meta, "empty", True):
         return Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
     return Span(file, 1)
@@ -178,8 +178,10 @@ def _name(tree: Any) -> str:
         return str(tree)
     if tree.data == "string":
         return "".join(str(p.children[0]) for p in _trees(tree) if isinstance(p.children[0], Token))
-    token = next((c for c in tree.children if isinstance(c, Token)), None)
-    return str(token) if token is not None else ""
+    for child in tree.children:  # (the first token)
+        if isinstance(child, Token):
+            return str(child)
+    return ""
 
 
 def _trees(tree: Tree) -> list[Tree]:
@@ -197,7 +199,8 @@ def _body(tree: Tree, file: str) -> Block:
             start = _span(name_token if name_token is not None else name_tree, file)
             end = _span(expression, file)
             span = Span(file, start.line, start.column, end.end_line, end.end_column)
-            block.attributes[_name(name_tree)] = Attribute(_name(name_tree), expression, span)
+            name = _name(name_tree)
+            block.attributes[name] = Attribute(name, expression, span)
         elif child.data == "block":
             parts = _trees(child)
             inner = parts[-1] if parts and parts[-1].data == "body" else None

@@ -40,6 +40,8 @@ _PARSE_STEPS = 50
 
 
 _INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
+# The trees a reference path is made of (besides a bare identifier).
+_PATH_TREES = frozenset(("expr_term", "get_attr_expr_term", "index_expr_term"))
 
 
 class Evaluator:
@@ -241,13 +243,9 @@ class Evaluator:
             key_tree = pieces[0]
             inner = _trees(key_tree)
             bare = inner[0] if inner else None
-            if (
-                bare is not None
-                and bare.data == "expr_term"
-                and _trees(bare)
-                and _trees(bare)[0].data == "identifier"
-            ):
-                key: Any = _name(_trees(bare)[0])
+            bare_parts = _trees(bare) if bare is not None and bare.data == "expr_term" else None
+            if bare_parts and bare_parts[0].data == "identifier":
+                key: Any = _name(bare_parts[0])
             else:
                 key = self.one(inner[0], depth + 1) if inner else _name(key_tree)
             if isinstance(key, str):
@@ -319,24 +317,29 @@ class Evaluator:
 
     def reference_path(self, tree: Tree, depth: int) -> list[Any] | None:
         """`a.b[0].c` as ["a", "b", 0, "c"] (an index we cannot know is UNKNOWN)."""
-        if tree.data == "identifier":
+        data = tree.data
+        if data == "identifier":
             return [_name(tree)]
+        if data not in _PATH_TREES:  # (before its child trees: most expressions are no reference)
+            return None
         parts = _trees(tree)
-        if tree.data == "expr_term":
+        if data == "expr_term":
             return self.reference_path(parts[0], depth) if len(parts) == 1 else None
-        if tree.data not in ("get_attr_expr_term", "index_expr_term") or len(parts) != 2:
+        if len(parts) != 2:
             return None
         head = self.reference_path(parts[0], depth)
         if head is None:
             return None
         step = parts[1]
         if step.data == "get_attr":
-            return head + [_name(_trees(step)[0]) if _trees(step) else ""]
+            inner = _trees(step)
+            return head + [_name(inner[0]) if inner else ""]
         if step.data == "short_index":
             digits = str(step.children[-1])
             return head + [int(digits) if len(digits) <= _MAX_DIGITS else UNKNOWN]
         if step.data == "braces_index":
-            index = self.one(_trees(step)[0], depth + 1) if _trees(step) else UNKNOWN
+            inner = _trees(step)
+            index = self.one(inner[0], depth + 1) if inner else UNKNOWN
             return head + [index]
         return None
 
