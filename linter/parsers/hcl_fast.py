@@ -60,16 +60,18 @@ HEREDOC_TEMPLATE_TRIM = re.compile(
 )
 # Between tokens: NL_OR_COMMENT (group 1), or blanks the lexer ignores.
 _LAYOUT = re.compile(r"(\/\*(?:.|\n)*?\*\/|\/\/.*\n|#.*\n|\n[ \t]*)|[ \t\r]+")
-_BLANKS = re.compile(r"[ \t]*")  # what EQ and COLON take in before their sign
 _NEWLINE = re.compile(r"\n")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_COMMENT_START = re.compile(rb"#|/(?=[/*])")  # (where comments start: one byte each, so none overlap)
+_COMMENT_LOOKUP = 32  # a comment sign in fewer than this many bytes, and the query finds the comments
 # Lines of blanks (the prefilter leaves many) and long runs of blanks: tree-sitter-hcl lexes whitespace a
 # character at a time, so it is shown a comment of the same length instead, which changes nothing it
 # parses (between tokens, in a string, a heredoc or a comment); the translation reads the text itself.
 # A run of blank lines becomes one block comment, unless the text has block comments (which do not nest):
-# then each blank line becomes a `#` comment.
-_BLANK_LINES = re.compile(r"^[ \t]+(?:\r?\n[ \t]*)*(?=\r?$)|[ \t]{64,}", re.M)
-_BLANK_LINE = re.compile(r"^[ \t]{4,}(?=\r?$)", re.M)
+# then each blank line becomes a `#` comment. (Each pattern starts with a blank, its line start checked
+# after it, which lets the regular expression engine skip to the blanks.)
+_BLANK_LINES = re.compile(r"[ \t](?:(?<=^[ \t])[ \t]*(?:\r?\n[ \t]*)*(?=\r?$)|[ \t]{63,})", re.M)
+_BLANK_LINE = re.compile(r"[ \t](?<=^[ \t])[ \t]{3,}(?=\r?$)", re.M)
 
 
 def _as_block_comment(blanks: re.Match[str]) -> str:
@@ -179,11 +181,12 @@ def parse_tree(text: str) -> Tree | None:
             return None
         source = text + "\n"  # (parses_to_tree reads the text with a newline added)
         shown = _shown(source)
-        tree = _tree_sitter().parse(shown.encode("utf-8"))
+        data = shown.encode("utf-8")
+        tree = _tree_sitter().parse(data)
         if tree.root_node.has_error:
             return None
         gc.disable()  # (a tree per node, and no cycle among them: the collector would only slow it)
-        return _Translator(source, tree.root_node, "#" in shown or "/" in shown).start(tree.root_node)
+        return _Translator(source, tree.root_node, data).start(tree.root_node)
     except Exception:  # (_Decline, and anything unforeseen: python-hcl2 has the last word)
         return None
     finally:
@@ -252,22 +255,6 @@ def _tree(data: str, children: list[Any]) -> Tree:
     return tree
 
 
-def _token(
-    kind: str, value: str, start: int, line: int, column: int, end_line: int, end_column: int, end: int
-) -> Token:
-    # Token(kind, value, start, line, column, end_line, end_column, end), without its keyword handling
-    made = str.__new__(Token, value)
-    made.type = kind
-    made.start_pos = start
-    made.value = value
-    made.line = line
-    made.column = column
-    made.end_line = end_line
-    made.end_column = end_column
-    made.end_pos = end
-    return made
-
-
 def _absorb(tree: Tree, layout: Tree) -> bool:
     """Give `layout` to the binary operation that ends `tree`, if one does, as Lark's LALR parser does
     (its shift/reduce conflict resolved as shift): `binary_op: x binary_term new_line_or_comment?`. The
@@ -308,13 +295,25 @@ class _Translator:
     in the grammar's `new_line_or_comment?` slot there, or given to a binary operation that ends just
     before it; where the grammar has no room for it the translation declines."""
 
-    def __init__(self, text: str, root: Node, commented: bool = True) -> None:
+    def __init__(self, text: str, root: Node, shown: bytes) -> None:
         self.text = text
         self.pos = 0
         self.commented: set[int] = set()  # the nodes that have a comment among their children
-        if commented:  # (the tree may hold comments)
+        # A comment starts with `#`, `//` or `/*`: where few places in the text (`shown`, as tree-sitter
+        # read it) do, the node at each is looked up; else the query finds every comment (its time goes
+        # with the text's length, a look-up's about that of _COMMENT_LOOKUP bytes' worth of query).
+        signs = shown.count(b"#") + shown.count(b"/")
+        if signs * _COMMENT_LOOKUP > len(shown):
             found = _comments().captures(root).get("comment", [])
             self.commented = {comment.parent.id for comment in found if comment.parent is not None}
+        elif signs:
+            for start in _COMMENT_START.finditer(shown):
+                offset = start.start()
+                node = root.descendant_for_byte_range(offset, offset + 1)
+                if node is not None and node.kind_id == _COMMENT and node.start_byte == offset:
+                    parent = node.parent
+                    if parent is not None:
+                        self.commented.add(parent.id)
         self.lines = [0] + [newline.end() for newline in _NEWLINE.finditer(text)]  # line starts
         # Byte offsets (tree-sitter's) to character offsets (Lark's): the non-ASCII characters' byte
         # offsets, and how many more bytes than characters precede each.
@@ -354,23 +353,26 @@ class _Translator:
             return self.short(kind, start, end, text[start:end] if value is None else value)
         line = bisect_right(lines, start)
         end_line = bisect_right(lines, end)
-        return _token(
-            kind,
-            text[start:end] if value is None else value,
-            start,
-            line,
-            start - lines[line - 1] + 1,
-            end_line,
-            end - lines[end_line - 1] + 1,
-            end,
-        )
+        if value is None:
+            value = text[start:end]
+        # Token(kind, value, start, line, column, end_line, end_column, end), without its keyword handling
+        made = str.__new__(Token, value)
+        made.type = kind
+        made.start_pos = start
+        made.value = value
+        made.line = line
+        made.column = start - lines[line - 1] + 1
+        made.end_line = end_line
+        made.end_column = end - lines[end_line - 1] + 1
+        made.end_pos = end
+        return made
 
     def short(self, kind: str, start: int, end: int, value: str) -> Token:
         """A token within one line (punctuation, a name, a number, an operator)."""
         lines = self.lines
         line = bisect_right(lines, start)
         column = start - lines[line - 1] + 1
-        made = str.__new__(Token, value)  # (_token's body: the commonest token, made without a call)
+        made = str.__new__(Token, value)  # (the commonest token, made without a call)
         made.type = kind
         made.start_pos = start
         made.value = value
@@ -390,7 +392,7 @@ class _Translator:
             return []
         tokens: list[Token] = []
         while position < upto:
-            if glue and _BLANKS.fullmatch(text, position, upto):
+            if glue and not text[position:upto].strip(" \t"):  # (only blanks: EQ and COLON take them in)
                 break
             found = _LAYOUT.match(text, position, upto)
             if found is None:
@@ -406,7 +408,11 @@ class _Translator:
     ) -> None:
         """Read the layout up to `upto`: a binary operation ending `after` takes it in, else it goes
         into the slot `into`; with neither, the Lark grammar has no room for it here."""
-        if upto == self.pos:
+        position = self.pos
+        if upto == position:
+            return
+        if not glue and upto == position + 1 and self.text[position] == " ":  # (gap's commonest case)
+            self.pos = upto
             return
         tokens = self.gap(upto, glue)
         if tokens:
@@ -422,16 +428,33 @@ class _Translator:
     ) -> Token:
         """The token of `node`, after the layout before it (see `layout`)."""
         start, end = self.start_of(node), self.end_of(node)
-        if start != self.pos:
+        position = self.pos
+        if start != position and (start != position + 1 or self.text[position] != " "):
             self.layout(start, after, into)
         self.pos = end
-        return self.short(kind, start, end, self.text[start:end])
+        lines = self.lines  # (short's body, inlined: a token per punctuation node)
+        line = bisect_right(lines, start)
+        column = start - lines[line - 1] + 1
+        value = self.text[start:end]
+        made = str.__new__(Token, value)
+        made.type = kind
+        made.start_pos = start
+        made.value = value
+        made.line = line
+        made.column = column
+        made.end_line = line
+        made.end_column = column + end - start
+        made.end_pos = end
+        return made
 
     def glued(self, kind: str, node: Node, after: Tree | None = None, into: list[Any] | None = None) -> Token:
         """EQ or COLON (`/[ \\t]*=/`, `/[ \\t]*:/`): the sign with the blanks the lexer finds before it."""
         start, end = self.start_of(node), self.end_of(node)
-        self.layout(start, after, into, glue=True)
-        begin, self.pos = self.pos, end
+        begin = self.pos
+        if self.text[begin:start].strip(" \t"):  # (else only blanks, which the sign takes in)
+            self.layout(start, after, into, glue=True)
+            begin = self.pos
+        self.pos = end
         return self.short(kind, begin, end, self.text[begin:end])
 
     def operator(self, kind: str, node: Node, left: Tree) -> Token:
@@ -465,9 +488,10 @@ class _Translator:
         last: Tree | None = None
         for item in items:
             self.layout(self.start_of(item), last, children)
-            if item.type == "attribute":
+            item_kind = item.type
+            if item_kind == "attribute":
                 last = self.attribute(item)
-            elif item.type == "block":
+            elif item_kind == "block":
                 last = self.block(item)
             else:
                 raise _Decline
@@ -513,19 +537,34 @@ class _Translator:
         (`keywords="name"`); elsewhere which it makes depends on the parser's state, and the translation
         declines. `true`, `false` and `null` are literals anywhere."""
         start, end = self.start_of(node), self.end_of(node)
-        if start != self.pos:
+        position = self.pos
+        if start != position and (start != position + 1 or self.text[position] != " "):
             self.layout(start)
         self.pos = end
         text = self.text[start:end]
         if text in _LITERALS:
-            return _tree("literal_value", [self.short(_LITERALS[text], start, end, text)])
-        if text in _KEYWORDS and keywords != "name":
+            data, kind = "literal_value", _LITERALS[text]
+        elif text in _KEYWORDS and keywords != "name":
             if keywords != "keyword":
                 raise _Decline
-            return _tree("keyword", [self.short(_KEYWORDS[text], start, end, text)])
-        if not text.isascii() or ":" in text:
+            data, kind = "keyword", _KEYWORDS[text]
+        elif not text.isascii() or ":" in text:
             raise _Decline  # (else tree-sitter's identifier, ASCII, is what NAME matches)
-        return _tree("identifier", [self.short("NAME", start, end, text)])
+        else:
+            data, kind = "identifier", "NAME"
+        lines = self.lines  # (short's body, inlined: a token per name)
+        line = bisect_right(lines, start)
+        column = start - lines[line - 1] + 1
+        made = str.__new__(Token, text)
+        made.type = kind
+        made.start_pos = start
+        made.value = text
+        made.line = line
+        made.column = column
+        made.end_line = line
+        made.end_column = column + end - start
+        made.end_pos = end
+        return _tree(data, [made])
 
     def identifier(self, node: Node) -> Tree:
         """An identifier where Lark's grammar wants `identifier` (a function, a for variable)."""
@@ -636,7 +675,8 @@ class _Translator:
         splat: list[Any] | None = None  # the splat being built: it takes every access after it
         splat_kind = ""
         for accessor in rest:
-            if accessor.type == "splat":
+            accessor_kind = accessor.type
+            if accessor_kind == "splat":
                 if splat is not None:
                     tree = _tree(
                         "expr_term", [_tree(splat_kind + "_expr_term", [tree, _tree(splat_kind, splat)])]
@@ -649,7 +689,7 @@ class _Translator:
                 kind_token = "ATTR_SPLAT" if splat_kind == "attr_splat" else "FULL_SPLAT_START"
                 splat = [self.punctuation(kind_token, pieces[0])]
                 splat.extend(self.accessor(child) for child in pieces[1:])
-            elif accessor.type in _ACCESSORS:
+            elif accessor_kind in _ACCESSORS:
                 access = self.accessor(accessor)
                 if splat is not None:
                     splat.append(access)
@@ -667,11 +707,12 @@ class _Translator:
         """`get_attr: DOT (identifier | literal_value)`, `braces_index: LSQB expression RSQB` (with room for
         layout inside), `short_index: DOT INT_LITERAL`."""
         parts = self.parts(node)
-        if node.type == "get_attr":
+        node_kind = node.type
+        if node_kind == "get_attr":
             if len(parts) != 2 or parts[0].type != "." or parts[1].type != "identifier":
                 raise _Decline
             return _tree("get_attr", [self.punctuation("DOT", parts[0]), self.name(parts[1], "name")])
-        if node.type != "index" or len(parts) != 1:
+        if node_kind != "index" or len(parts) != 1:
             raise _Decline
         index = parts[0]
         inner = self.parts(index)
@@ -704,31 +745,34 @@ class _Translator:
         kind = node.type
         if kind == "literal_value":
             (literal,) = self.parts(node)
-            if literal.type == "numeric_lit":
+            literal_kind = literal.type
+            if literal_kind == "string_lit":
+                return self.string(literal)
+            if literal_kind == "numeric_lit":
                 return self.number(literal, self.start_of(literal))
-            if literal.type in ("bool_lit", "null_lit"):
+            if literal_kind in ("bool_lit", "null_lit"):
                 tree = self.name(literal)
                 if tree.data != "literal_value":
                     raise _Decline
                 return tree
-            if literal.type == "string_lit":
-                return self.string(literal)
             raise _Decline
         if kind == "variable_expr":
             (identifier,) = self.parts(node)
             return self.name(identifier)
         if kind == "template_expr":
             (template,) = self.parts(node)
-            if template.type == "quoted_template":
+            template_kind = template.type
+            if template_kind == "quoted_template":
                 return self.string(template)
-            if template.type == "heredoc_template":
+            if template_kind == "heredoc_template":
                 return self.heredoc(template)
             raise _Decline
         if kind == "collection_value":
             (collection,) = self.parts(node)
-            if collection.type == "tuple":
+            collection_kind = collection.type
+            if collection_kind == "tuple":
                 return self.tuple(collection)
-            if collection.type == "object":
+            if collection_kind == "object":
                 return self.object(collection)
             raise _Decline
         if kind == "function_call":
@@ -747,11 +791,12 @@ class _Translator:
         children: list[Any] = [self.punctuation("LSQB", parts[0])]
         last: Tree | None = None
         for part in parts[1:-1]:
-            if part.type == "expression":
+            part_kind = part.type
+            if part_kind == "expression":
                 self.layout(self.start_of(part), into=children)
                 last = self.expression(part)
                 children.append(last)
-            elif part.type == ",":
+            elif part_kind == ",":
                 children.append(self.punctuation("COMMA", part, after=last, into=children))
                 last = None
             else:
@@ -767,11 +812,12 @@ class _Translator:
         children: list[Any] = [self.punctuation("LBRACE", parts[0])]
         last: Tree | None = None
         for part in parts[1:-1]:
-            if part.type == "object_elem":
+            part_kind = part.type
+            if part_kind == "object_elem":
                 self.layout(self.start_of(part), last, children)
                 last = self.element(part)
                 children.append(last)
-            elif part.type == ",":
+            elif part_kind == ",":
                 children.append(self.punctuation("COMMA", part, after=last, into=children))
                 last = None
             else:
@@ -814,14 +860,15 @@ class _Translator:
             arguments: list[Any] = []
             last: Tree | None = None
             for index, part in enumerate(self.parts(parts[2])):
-                if part.type == "expression":
+                part_kind = part.type
+                if part_kind == "expression":
                     self.layout(self.start_of(part), into=arguments if index else children)
                     last = self.expression(part)
                     arguments.append(last)
-                elif part.type == ",":
+                elif part_kind == ",":
                     arguments.append(self.punctuation("COMMA", part, after=last, into=arguments))
                     last = None
-                elif part.type == "ellipsis":
+                elif part_kind == "ellipsis":
                     arguments.append(self.punctuation("ELLIPSIS", part, after=last))
                     last = None
                 else:
@@ -953,16 +1000,22 @@ class _Translator:
         """The string parts of literal text from `pos` to `end`."""
         text, position = self.text, self.pos
         while position < end:
-            # (the escapes first: their priority in hcl2.lark is above STRING_CHARS's)
-            kind, found = "ESCAPED_INTERPOLATION", ESCAPED_INTERPOLATION.match(text, position)
-            if found is None:
-                kind, found = "ESCAPED_DIRECTIVE", ESCAPED_DIRECTIVE.match(text, position)
+            # (the escapes first: their priority in hcl2.lark is above STRING_CHARS's; each starts with
+            # its doubled sign, which most text is checked for in one step)
+            found = None
+            if text[position] in "$%":
+                kind, found = "ESCAPED_INTERPOLATION", ESCAPED_INTERPOLATION.match(text, position)
+                if found is None:
+                    kind, found = "ESCAPED_DIRECTIVE", ESCAPED_DIRECTIVE.match(text, position)
             if found is None:
                 kind, found = "STRING_CHARS", STRING_CHARS.match(text, position)
-            if found is None or found.end() > end:
+            if found is None:
                 raise _Decline
-            children.append(_tree("string_part", [self.token(kind, position, found.end())]))
-            position = found.end()
+            stop = found.end()
+            if stop > end:
+                raise _Decline
+            children.append(_tree("string_part", [self.token(kind, position, stop)]))
+            position = stop
         self.pos = position
 
     def template(self, parts: list[Node], children: list[Any]) -> None:
