@@ -42,9 +42,11 @@ class DecodeError(Exception):
 
 def span_of(node: Any, file: str) -> Span | None:
     start = getattr(node, "start_mark", None)
-    if start is None:
-        return None
-    end = getattr(node, "end_mark", None)
+    return None if start is None else _between(file, start, getattr(node, "end_mark", None))
+
+
+def _between(file: str, start: Any, end: Any) -> Span:
+    """The span from one 0-based mark to another (an end before the start, or none: the start alone)."""
     if end is None or end.line < start.line:
         return Span(file, start.line + 1, start.column + 1)
     return Span(file, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
@@ -179,10 +181,7 @@ class MarkedDict(dict):
         at = self.key_at(name)
         if at is None:
             return None
-        start, end = self._lines.start(at), self._lines.end(at + len(name))
-        if end.line < start.line:
-            return Span(file, start.line + 1, start.column + 1)
-        return Span(file, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        return _between(file, self._lines.start(at), self._lines.end(at + len(name)))
 
 
 class MarkedList(list):

@@ -346,8 +346,8 @@ class ModuleBuilder:
             options = [ABSENT if o is None else o for o in options]  # `= null` leaves the attribute unset
             if not json:
                 options = [UNKNOWN if isinstance(o, Template) else o for o in options]
-        span, related = attribute.span, self._origin(attribute)
         path = self.evaluator.reference_path(attribute.expression, 0)
+        span, related = attribute.span, self._origin(attribute, path)
         if path is not None and len(path) == 2 and path[0] == "var" and path[1] in self.argument_spans:
             span = self.argument_spans[str(path[1])]  # (passed straight through: where the caller wrote it)
         value = Value.from_options(options, span)
@@ -357,11 +357,11 @@ class ModuleBuilder:
             return None
         return value.map(convert) if convert else value
 
-    def _origin(self, attribute: Attribute) -> tuple[tuple[Span, str], ...]:
+    def _origin(self, attribute: Attribute, path: list[Any] | None) -> tuple[tuple[Span, str], ...]:
         """Where the value of an attribute written as just `var.x` or `local.x` comes from, to be named
         beside a finding on it: the module argument that passed it (the finding itself is there, so the
-        module's line is named), the tfvars file that set it, its default, the local's definition."""
-        path = self.evaluator.reference_path(attribute.expression, 0)
+        module's line is named), the tfvars file that set it, its default, the local's definition. `path`
+        is the attribute's reference path (evaluator.reference_path), None when it is no reference."""
         if path is None or len(path) != 2 or not isinstance(path[1], str):
             return ()
         root, name = path
