@@ -7,8 +7,11 @@ we never read. Times, in interleaved rounds:
   hcl2 parse tree    python-hcl2's raw Lark parse tree of the whole file
   prefilter + tree   our scan blanking unread blocks, then the parse tree of what is left
   tree-sitter        tree-sitter-hcl's parse alone (the floor: the fastest HCL parser Python has)
-  our front          hcl_fast: tree-sitter's parse translated into the same Lark tree (what a run uses)
+  our front          hcl_fast: tree-sitter's parse translated into the same Lark tree (the last reader)
   prefilter + front  our scan, then the front
+  tree-sitter reader tf_sitter: tree-sitter's parse, read into blocks and attributes whose expressions
+                     stay tree-sitter nodes until evaluated (what a run uses)
+  prefilter + reader our scan, then the reader
   sqs-kms-lint       our whole run on the module: prefilter, parse, evaluation, model, all rules, SARIF
 and prints the median per file. Usage: python scripts/benchmark_terraform.py [--files 20] [--rounds 5]
 """
@@ -26,7 +29,7 @@ from pathlib import Path
 
 import hcl2.api
 from sqs_kms_lint.cli import main as lint_main
-from sqs_kms_lint.parsers import hcl_fast
+from sqs_kms_lint.parsers import hcl_fast, tf_sitter
 from sqs_kms_lint.parsers.hcl_prefilter import blank_unread_blocks
 from sqs_kms_lint.parsers.resource_types import TERRAFORM_READ_TYPES as READ_RESOURCE_TYPES
 
@@ -181,6 +184,7 @@ def main() -> None:
 
         sitter = tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
         assert all(hcl_fast.parse_tree(t) is not None for t in texts), "the front declined a file"
+        assert all(tf_sitter.parse_body(t, "a.tf") is not None for t in texts), "the reader declined a file"
 
         contenders: dict[str, Callable[[], object]] = {
             "hcl2.loads (dict API)": lambda: [hcl2.api.loads(t) for t in texts],
@@ -194,6 +198,12 @@ def main() -> None:
             ],
             "prefilter + our front": lambda: [
                 hcl_fast.parse_tree(blank_unread_blocks(t, READ_RESOURCE_TYPES) or t) for t in texts
+            ],
+            "tree-sitter reader (blocks; expressions read when evaluated)": lambda: [
+                tf_sitter.parse_body(t, "a.tf") for t in texts
+            ],
+            "prefilter + tree-sitter reader (what a run uses)": lambda: [
+                tf_sitter.parse_body(blank_unread_blocks(t, READ_RESOURCE_TYPES) or t, "a.tf") for t in texts
             ],
             "sqs-kms-lint (whole run)": lint,
         }

@@ -156,7 +156,10 @@ def test_declines_what_python_hcl2_rejects(text: str) -> None:
         parses_to_tree(text)
 
 
-def test_syntax_errors_keep_python_hcl2s_message() -> None:
+def test_syntax_errors_keep_python_hcl2s_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        hcl_fast.PARSER_VARIABLE, "translate"
+    )  # (tree-sitter's reader takes `a -12` as HCL does)
     with pytest.raises(DecodeError) as fast:
         parse_body("x = a -12\n", "a.tf")
     assert (fast.value.message, fast.value.line, fast.value.column) == (

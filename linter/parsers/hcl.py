@@ -140,6 +140,11 @@ def parse_body(text: str, file: str) -> Block:
     """One HCL file's top-level attributes and blocks (tfvars files have only attributes)."""
     text = close_heredocs_as_terraform(text)  # (what the parser reads, every position kept)
     check_heredocs(text)
+    from . import tf_sitter  # (it reads this module's blocks: imported here, where it is first needed)
+
+    read = tf_sitter.parse_body(text, file)  # (None: python-hcl2 reads it, as it reads syntax errors)
+    if read is not None:
+        return read
     try:
         tree = hcl_fast.parse_tree(text)  # (None: python-hcl2 reads it, as it reads syntax errors)
         if tree is None:

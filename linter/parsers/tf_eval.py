@@ -22,6 +22,7 @@ from lark import Token, Tree
 
 from ..model import THIS_ACCOUNT, UNKNOWN, ResourceRef, Span
 from ..values import MAX_OPTIONS, Budget, Options, combinations, concatenate, merge_branches, single
+from . import hcl_fast, tf_sitter
 from .hcl import Attribute, Block, _name, _trees, parse_body
 from .located import DecodeError, decode_json
 from .resource_types import TERRAFORM_ATTRIBUTES, TERRAFORM_KINDS
@@ -40,6 +41,7 @@ _PARSE_STEPS = 50
 
 
 _INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 # The trees a reference path is made of (besides a bare identifier).
 _PATH_TREES = frozenset(("expr_term", "get_attr_expr_term", "index_expr_term"))
 
@@ -110,6 +112,8 @@ class Evaluator:
             return None
 
     def _options(self, tree: Any, depth: int) -> Options:
+        if type(tree) is tf_sitter.Expression:
+            return self._node(tree.node, tree.source, depth)
         if depth > _MAX_DEPTH or not isinstance(tree, Tree) or not self.budget.spend():
             return None
         evaluate = _EXPRESSIONS.get(tree.data)
@@ -128,13 +132,17 @@ class Evaluator:
 
     def _heredoc_term(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
         token = tree.children[0]
-        found = self._heredoc(str(token), tree.data.endswith("trim"), depth)
-        if found is None or self.file is None or not isinstance(token, Token) or not token.line:
+        line = token.line if isinstance(token, Token) else None
+        return self._placed_heredoc(str(token), tree.data.endswith("trim"), line, depth)
+
+    def _placed_heredoc(self, token: str, trim: bool, line: int | None, depth: int) -> Options:
+        found = self._heredoc(token, trim, depth)
+        if found is None or self.file is None or not line:
             return found
         # Where its body starts, for the JSON readers (a policy's statements): its lines are the file's
         # as long as no interpolation added or removed one.
-        text = _heredoc_text(str(token)) or ""
-        body = (self.file, token.line + 1, tree.data.endswith("trim"), text.count("\n"))
+        text = _heredoc_text(token) or ""
+        body = (self.file, line + 1, trim, text.count("\n"))
         return [_placed_text(o, body) if isinstance(o, str) else o for o in found]
 
     def _tuple(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
@@ -164,17 +172,8 @@ class Evaluator:
         return self._made(_each([operand], _negate if str(tree.children[0]) == "-" else _not))
 
     def _conditional(self, parts: list[Tree], depth: int) -> list[Any] | None:
-        """`c ? a : b`: the branch a known condition picks (the other is not evaluated, as in Terraform);
-        both when the condition is unknown."""
-        taken = []
-        for condition in self.options(parts[0], depth + 1) or [UNKNOWN]:
-            decided = _as_bool(condition)
-            if decided is None:
-                taken = [1, 2]
-                break
-            taken.append(1 if decided else 2)
-        return merge_branches(
-            (self.options(parts[branch], depth + 1) for branch in sorted(set(taken))), _same
+        return _choose(
+            self.options(parts[0], depth + 1), lambda branch: self.options(parts[branch], depth + 1)
         )
 
     def _policy_document(self, block: Block, depth: int) -> dict | None:
@@ -246,6 +245,8 @@ class Evaluator:
             bare_parts = _trees(bare) if bare is not None and bare.data == "expr_term" else None
             if bare_parts and bare_parts[0].data == "identifier":
                 key: Any = _name(bare_parts[0])
+            elif bare is not None and bare.data == "keyword":  # (`in = 1`: a name like any other)
+                key = _name(bare)
             else:
                 key = self.one(inner[0], depth + 1) if inner else _name(key_tree)
             if isinstance(key, str):
@@ -317,6 +318,11 @@ class Evaluator:
 
     def reference_path(self, tree: Tree, depth: int) -> list[Any] | None:
         """`a.b[0].c` as ["a", "b", 0, "c"] (an index we cannot know is UNKNOWN)."""
+        if type(tree) is tf_sitter.Expression:
+            parts = tf_sitter.children(tree.node)
+            if not parts or parts[0].type in ("operation", "conditional"):
+                return None
+            return self._node_path(parts, tree.source, depth)
         data = tree.data
         if data == "identifier":
             return [_name(tree)]
@@ -442,39 +448,219 @@ class Evaluator:
         name = _name(parts[0]) if parts else ""
         arguments_tree = next((p for p in parts[1:] if p.data == "arguments"), None)
         arguments = _trees(arguments_tree) if arguments_tree is not None else []
+        if arguments_tree is not None and any(
+            isinstance(c, Token) and c.type == "ELLIPSIS" for c in arguments_tree.children
+        ):
+            return None  # `f(list...)`: the list's elements are the arguments, not known here
+        return self._apply(name, arguments, lambda argument: self.options(argument, depth + 1))
+
+    def _apply(self, name: str, arguments: list[Any], evaluate: Callable[[Any], Options]) -> Options:
+        """A function called with `arguments`, each evaluated by `evaluate` when the function needs it."""
         if name == "try":  # the first argument that evaluates without an error
             for argument in arguments:
                 try:
-                    return self.options(argument, depth + 1)
+                    return evaluate(argument)
                 except TerraformError:
                     continue
             raise TerraformError("no argument of try() evaluates")
         if name == "can":
             try:
-                found = self.options(arguments[0], depth + 1) if len(arguments) == 1 else None
+                found = evaluate(arguments[0]) if len(arguments) == 1 else None
             except TerraformError:
                 return [False]
             return None if found is None or any(_unknown(o) for o in found) else [True]
         if name == "jsonencode" and len(arguments) == 1:
             # The structure itself, not its text: readers of policies and redrive policies take both.
-            value = self.one(arguments[0], depth + 1)
+            value = single(evaluate(arguments[0]))
             return None if value is UNKNOWN else [value]
         function = _FUNCTIONS.get(name)
         if function is None:
             return None
-        return self._made(_each([self.options(a, depth + 1) for a in arguments], function))
+        return self._made(_each([evaluate(a) for a in arguments], function))
 
     def _binary(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
         if len(parts) != 2 or parts[1].data != "binary_term":
             return None
         term = _trees(parts[1])
-        operator = str(next(c for c in term[0].children if isinstance(c, Token))) if term else ""
-        apply = _OPERATORS.get(operator)
+        # (hcl2's postlexer merges the newline or comment before an operator into its token)
+        operator = str(next(c for c in term[0].children if isinstance(c, Token))).split() if term else []
+        apply = _OPERATORS.get(operator[-1] if operator else "")
         if apply is None:
             return None
         # an unknown operand stays in: `false && x` is false whatever x is
         left, right = self.options(parts[0], depth + 1), self.options(term[-1], depth + 1)
         return self._made(_each([left or [UNKNOWN], right or [UNKNOWN]], apply))
+
+    # -- expressions as tree-sitter read them (tf_sitter) -----------------------------------------------
+
+    def _node(self, node: Any, source: tf_sitter.Source, depth: int) -> Options:
+        """An `expression` node of tree-sitter's tree: its operators parsed by precedence, its terms read."""
+        if depth > _MAX_DEPTH or not self.budget.spend():
+            return None
+        items = tf_sitter.flatten(node)
+        if len(items) == 2 and items[0][0] == "term":  # (most expressions: one term)
+            return self._node_term(items[0][1], source, depth)
+        return self._operation(tf_sitter.operations(items), source, depth)
+
+    def _operation(self, tree: Any, source: tf_sitter.Source, depth: int) -> Options:
+        if tree is None or depth > _MAX_DEPTH or not self.budget.spend():
+            return None
+        kind = tree[0]
+        if kind == "term":
+            return self._node_term(tree[1], source, depth + 1)
+        if kind == "?":
+            return _choose(
+                self._operation(tree[1], source, depth + 1),
+                lambda branch: self._operation(tree[branch + 1], source, depth + 1),
+            )
+        if kind == "unary":
+            operand = self._operation(tree[2], source, depth + 1)
+            return self._made(_each([operand], _negate if tree[1] == "-" else _not))
+        apply = _OPERATORS.get(tree[1])
+        if apply is None:
+            return None
+        # an unknown operand stays in: `false && x` is false whatever x is
+        left, right = self._operation(tree[2], source, depth + 1), self._operation(tree[3], source, depth + 1)
+        return self._made(_each([left or [UNKNOWN], right or [UNKNOWN]], apply))
+
+    def _node_term(self, parts: list[Any], source: tf_sitter.Source, depth: int) -> Options:
+        """A value, a collection, a call, a parenthesised expression, a reference; then accesses."""
+        base = parts[0]
+        kind = base.type
+        if kind == "(" and len(parts) == 3:
+            return self._node(parts[1], source, depth + 1)
+        if kind == "variable_expr" or len(parts) > 1:
+            path = self._node_path(parts, source, depth)
+            return self._reference(path, depth) if path is not None else None
+        children = tf_sitter.children(base)
+        if len(children) != 1 and kind != "function_call":
+            return None
+        inner = children[0]
+        inner_kind = inner.type
+        if kind == "literal_value":
+            if inner_kind == "string_lit":
+                return self._node_string(inner, source, depth)
+            if inner_kind == "numeric_lit":
+                text = source.text(inner)
+                if text.isdigit():
+                    return [int(text)] if len(text) <= _MAX_DIGITS else None
+                return [float(text)] if _DECIMAL.fullmatch(text) else None  # (not `0x1F`: HCL has none)
+            if inner_kind == "bool_lit":
+                return [source.text(inner) == "true"]
+            if inner_kind == "null_lit":
+                return [None]
+            return None
+        if kind == "template_expr":
+            if inner_kind == "quoted_template":
+                return self._node_string(inner, source, depth)
+            if inner_kind == "heredoc_template":
+                token = tf_sitter.heredoc_token(inner, source)
+                if token is None:
+                    return None
+                return self._placed_heredoc(token, token.startswith("<<-"), source.start(inner)[0], depth)
+            return None
+        if kind == "collection_value":
+            if inner_kind == "tuple":
+                return self._made(
+                    [
+                        [
+                            single(self._node(element, source, depth + 1))
+                            for element in tf_sitter.children(inner)
+                            if element.type == "expression"
+                        ]
+                    ]
+                )
+            if inner_kind == "object":
+                made = self._node_object(inner, source, depth)
+                if self.file is not None:
+                    span = source.span(inner)
+                    made = PlacedDict(
+                        made, Span(self.file, span.line, span.column, span.end_line, span.end_column)
+                    )
+                return self._made([made])
+            return None
+        if kind == "function_call":
+            return self._node_call(children, source, depth)
+        return None  # for expressions, ...: not known
+
+    def _node_object(self, node: Any, source: tf_sitter.Source, depth: int) -> dict:
+        result: dict[str, Any] = {}
+        for element in tf_sitter.children(node):
+            if element.type != "object_elem":
+                continue
+            pieces = tf_sitter.children(element)
+            if len(pieces) != 3 or pieces[0].type != "expression" or pieces[2].type != "expression":
+                continue
+            key_parts = tf_sitter.children(pieces[0])
+            if len(key_parts) == 1 and key_parts[0].type == "variable_expr":
+                key: Any = source.text(key_parts[0])  # (a bare name is the key itself)
+            else:
+                key = single(self._node(pieces[0], source, depth + 1))
+            if isinstance(key, str):
+                result[key] = single(self._node(pieces[2], source, depth + 1))
+        return result
+
+    def _node_string(self, node: Any, source: tf_sitter.Source, depth: int) -> Options:
+        pieces = tf_sitter.string_pieces(node, source)
+        if pieces is None:
+            return None  # %{ if } / %{ for } directives
+        parts: list[list[Any] | None] = []
+        for kind, what in pieces:
+            if kind == "text":
+                text = _literal_text(what)
+                if text is None:
+                    return None
+                parts.append([text])
+            else:
+                parts.append(self._node(what, source, depth + 1))
+        return concatenate(parts, whole_piece=True, budget=self.budget)
+
+    def _node_call(self, parts: list[Any], source: tf_sitter.Source, depth: int) -> Options:
+        if len(parts) < 3 or parts[0].type != "identifier":
+            return None
+        arguments = []
+        if parts[2].type == "function_arguments":
+            for argument in tf_sitter.children(parts[2]):
+                if argument.type == "expression":
+                    arguments.append(argument)
+                elif argument.type != ",":
+                    return None  # `f(list...)`: the list's elements are the arguments, not known here
+        name = source.text(parts[0])
+        return self._apply(name, arguments, lambda argument: self._node(argument, source, depth + 1))
+
+    def _node_path(self, parts: list[Any], source: tf_sitter.Source, depth: int) -> list[Any] | None:
+        """`a.b[0].c` as ["a", "b", 0, "c"] (an index we cannot know is UNKNOWN), from a term's parts."""
+        base = parts[0]
+        if base.type == "variable_expr":
+            path: list[Any] = [source.text(base)]
+            rest = parts[1:]
+        elif base.type == "(" and len(parts) >= 3 and parts[2].type == ")":
+            inner = tf_sitter.children(parts[1])
+            if not inner or inner[0].type in ("operation", "conditional"):
+                return None
+            found = self._node_path(inner, source, depth)
+            if found is None:
+                return None
+            path, rest = found, parts[3:]
+        else:
+            return None
+        for step in rest:
+            kind = step.type
+            if kind == "get_attr":
+                path.append(source.text(step.children[-1]))
+            elif kind == "index" and step.child_count == 1:
+                index = step.children[0]
+                if index.type == "new_index":
+                    inner = [c for c in tf_sitter.children(index) if c.type == "expression"]
+                    path.append(single(self._node(inner[0], source, depth + 1)) if inner else UNKNOWN)
+                elif index.type == "legacy_index":
+                    digits = source.text(index)[1:]
+                    path.append(int(digits) if digits.isdigit() and len(digits) <= _MAX_DIGITS else UNKNOWN)
+                else:
+                    return None
+            else:
+                return None  # (splats)
+        return path
 
 
 # Each kind of expression tree: (evaluator, tree, its child trees, depth) -> the contents it may take.
@@ -543,6 +729,44 @@ def _each(arguments: list[list[Any] | None], function: Callable[..., Any]) -> li
             return None
         raise TerraformError("the function fails on every value")
     return results
+
+
+def _choose(conditions: Options, branch: Callable[[int], Options]) -> Options:
+    """`c ? a : b`: the branch (1 or 2) a known condition picks (the other is not evaluated, as in
+    Terraform); both when the condition is unknown."""
+    taken = []
+    for condition in conditions or [UNKNOWN]:
+        decided = _as_bool(condition)
+        if decided is None:
+            taken = [1, 2]
+            break
+        taken.append(1 if decided else 2)
+    return merge_branches((branch(chosen) for chosen in sorted(set(taken))), _same)
+
+
+def _literal_text(text: str) -> str | None:
+    """A string's literal text as written, read as python-hcl2's lexer cuts it: `$${` and `%%{` escape a
+    template sign, backslash escapes elsewhere; None when its lexer would not take it."""
+    if "\\" not in text and "$${" not in text and "%%{" not in text:
+        return text
+    pieces = []
+    position = 0
+    while position < len(text):
+        found = None
+        if text[position] in "$%":
+            found = hcl_fast.ESCAPED_INTERPOLATION.match(text, position) or hcl_fast.ESCAPED_DIRECTIVE.match(
+                text, position
+            )
+            if found is not None:
+                pieces.append(found.group()[1:])
+                position = found.end()
+                continue
+        found = hcl_fast.STRING_CHARS.match(text, position)
+        if found is None:
+            return None
+        pieces.append(_unescape(found.group()))
+        position = found.end()
+    return "".join(pieces)
 
 
 def _same(a: Any, b: Any) -> bool:
