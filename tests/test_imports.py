@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("yaml", "pathspec", "hcl2", "cfnlint", "jsonschema", "sarif_om", "attr", "sympy", "networkx")
+HEAVY = ("yaml", "pathspec", "hcl2", "lark", "cfnlint", "jsonschema", "sarif_om", "attr", "sympy", "networkx")
 
 
 def loaded(tmp_path: Path, *argv: str) -> list[str]:
@@ -37,6 +37,11 @@ def files(tmp_path: Path) -> Path:
 
 def test_a_terraform_file_named_alone(files: Path) -> None:
     assert loaded(files, "--no-cache", "main.tf") == []
+
+
+def test_python_hcl2_reads_only_what_tree_sitter_cannot(files: Path) -> None:
+    (files / "broken.tf").write_text("x = {\n")  # (a syntax error: python-hcl2 gives its message)
+    assert loaded(files, "--no-cache", "broken.tf") == ["hcl2", "lark"]
 
 
 def test_a_json_template_named_alone(files: Path) -> None:

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-from lark import Token, Tree
-from lark.exceptions import LarkError, UnexpectedInput
+from typing import TYPE_CHECKING, Any
 
 from ..model import ParseError, Span
-from . import hcl_fast
 from .hcl_prefilter import blank_unread_blocks
 from .located import DecodeError, decode_json, key_span
 from .resource_types import TERRAFORM_READ_TYPES
+
+if TYPE_CHECKING:
+    from lark import Tree
 
 
 @dataclass
@@ -145,6 +145,12 @@ def parse_body(text: str, file: str) -> Block:
     read = tf_sitter.parse_body(text, file)  # (None: python-hcl2 reads it, as it reads syntax errors)
     if read is not None:
         return read
+    # python-hcl2's Lark tree: through the translation of tree-sitter's tree when it can vouch for it, else
+    # python-hcl2's own parser (lark, and all of python-hcl2, imported only here: 75 ms)
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    from . import hcl_fast
+
     try:
         tree = hcl_fast.parse_tree(text)  # (None: python-hcl2 reads it, as it reads syntax errors)
         if tree is None:
@@ -159,7 +165,7 @@ def parse_body(text: str, file: str) -> Block:
         raise DecodeError(f"HCL error: {_first_line(str(error))}", 1) from None
     except MemoryError:
         raise DecodeError("HCL file too large to decode", 1) from None
-    body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
+    body = next((c for c in tree.children if is_tree(c) and c.data == "body"), None)
     return _body(body, file) if body is not None else Block("body", [], Span(file, 1))
 
 
@@ -168,9 +174,17 @@ def _first_line(text: str) -> str:
     return lines[0] if lines else "parse error"
 
 
+def is_tree(value: Any) -> bool:
+    """A tree of python-hcl2's Lark parse (its tokens are strings; lark is imported only when a file is
+    read that way)."""
+    lark = sys.modules.get("lark")
+    return lark is not None and isinstance(value, lark.Tree)
+
+
 def _span(tree: Any, file: str) -> Span:
-    if isinstance(tree, Token):
-        return Span(file, tree.line or 1, tree.column or 1, tree.end_line, tree.end_column)
+    if isinstance(tree, str):  # (a token)
+        token: Any = tree
+        return Span(file, token.line or 1, token.column or 1, token.end_line, token.end_column)
     meta = getattr(tree, "meta", None)
     if meta is not None and not getattr(meta, "empty", True):
         return Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
@@ -179,19 +193,19 @@ def _span(tree: Any, file: str) -> Span:
 
 def _name(tree: Any) -> str:
     """An identifier, keyword or literal used as a name, or a quoted label."""
-    if isinstance(tree, Token):
+    if isinstance(tree, str):  # (a token)
         return str(tree)
     if tree.data == "string":
-        return "".join(str(p.children[0]) for p in _trees(tree) if isinstance(p.children[0], Token))
+        return "".join(str(p.children[0]) for p in _trees(tree) if isinstance(p.children[0], str))
     for child in tree.children:  # (the first token)
-        if isinstance(child, Token):
+        if isinstance(child, str):
             return str(child)
     return ""
 
 
 def _trees(tree: Tree) -> list[Tree]:
     """The child trees, without layout (newlines and comments)."""
-    return [c for c in tree.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+    return [c for c in tree.children if not isinstance(c, str) and c.data != "new_line_or_comment"]
 
 
 def _body(tree: Tree, file: str) -> Block:
@@ -200,7 +214,7 @@ def _body(tree: Tree, file: str) -> Block:
         if child.data == "attribute":
             parts = _trees(child)
             name_tree, expression = parts[0], parts[-1]
-            name_token = next((t for t in name_tree.scan_values(lambda v: isinstance(v, Token))), None)
+            name_token = next((t for t in name_tree.scan_values(lambda v: isinstance(v, str))), None)
             start = _span(name_token if name_token is not None else name_tree, file)
             end = _span(expression, file)
             span = Span(file, start.line, start.column, end.end_line, end.end_column)

@@ -29,6 +29,15 @@ from typing import TYPE_CHECKING, Any
 from lark import Token, Tree
 from lark.tree import Meta
 
+from . import tf_sitter
+from .tf_sitter import (  # (shared with tree-sitter's reader; named here for the tests)
+    ESCAPED_DIRECTIVE,
+    ESCAPED_INTERPOLATION,
+    PARSER_VARIABLE,
+    STRING_CHARS,
+    _shown,
+)
+
 if TYPE_CHECKING:
     from tree_sitter import Node
 
@@ -39,8 +48,6 @@ OPERATOR_TYPES = frozenset(
     | {"PLUS", "QMARK", "SLASH"}
 )
 
-# The environment variable that picks the parser: "lark" for python-hcl2 alone, anything else for this front.
-PARSER_VARIABLE = "SQS_KMS_LINT_HCL_PARSER"
 
 # python-hcl2's terminals (hcl2.lark, as Lark compiles them), where a token's extent depends on the text.
 NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_-]*")
@@ -49,9 +56,6 @@ FLOAT_LITERAL = re.compile(
     r"(?:(?:(?:\-[0-9])+|(?:\-[0-9])?(?:[0-9])+)\.(?:[0-9])+(?:(?:e|E)(?:(?:\+|\-))?(?:[0-9])+)?"
     r"|(?:(?:\-[0-9])+|(?:\-[0-9])?(?:[0-9])+)(?:e|E)(?:(?:\+|\-))?(?:[0-9])+)"
 )
-ESCAPED_INTERPOLATION = re.compile(r"\$\$\{[^}]*\}")
-ESCAPED_DIRECTIVE = re.compile(r"%%\{[^}]*\}")
-STRING_CHARS = re.compile(r'(?:(?!\$\$\{)(?!\$\{)(?!%%\{)(?!%\{)[^"\\]|\\.|(?:\$(?!\$?\{))|(?:%(?!%?\{)))+')
 HEREDOC_TEMPLATE = re.compile(
     r"<<(?P<heredoc>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=heredoc)\r?\n"
 )
@@ -64,35 +68,6 @@ _NEWLINE = re.compile(r"\n")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _COMMENT_START = re.compile(rb"#|/(?=[/*])")  # (where comments start: one byte each, so none overlap)
 _COMMENT_LOOKUP = 32  # a comment sign in fewer than this many bytes, and the query finds the comments
-# Lines of blanks (the prefilter leaves many) and long runs of blanks: tree-sitter-hcl lexes whitespace a
-# character at a time, so it is shown a comment of the same length instead, which changes nothing it
-# parses (between tokens, in a string, a heredoc or a comment); the translation reads the text itself.
-# A run of blank lines becomes one block comment, unless the text has block comments (which do not nest):
-# then each blank line becomes a `#` comment. (Each pattern starts with a blank, its line start checked
-# after it, which lets the regular expression engine skip to the blanks.)
-_BLANK_LINES = re.compile(r"[ \t](?:(?<=^[ \t])[ \t]*(?:\r?\n[ \t]*)*(?=\r?$)|[ \t]{63,})", re.M)
-_BLANK_LINE = re.compile(r"[ \t](?<=^[ \t])[ \t]{3,}(?=\r?$)", re.M)
-
-
-def _as_block_comment(blanks: re.Match[str]) -> str:
-    run = blanks.group()
-    start, end = run.find("  "), run.rfind("  ")  # (from the first two spaces to the last two)
-    if start < 0 or end < start + 2:
-        return run
-    return run[:start] + "/*" + run[start + 2 : end] + "*/" + run[end + 2 :]
-
-
-def _as_line_comment(blanks: re.Match[str]) -> str:
-    return "#" + blanks.group()[1:]
-
-
-def _shown(source: str) -> str:
-    """The text as tree-sitter is given it: every byte where it was, blank lines shown as comments."""
-    if "/*" in source:
-        return _BLANK_LINE.sub(_as_line_comment, source)
-    return _BLANK_LINES.sub(_as_block_comment, source)
-
-
 # Names the Lark grammar lexes as keywords where a body item or an object key starts.
 _KEYWORDS = {
     "in": "IN",
@@ -148,20 +123,23 @@ _KINDS = ("new_index", "legacy_index", "template_for_start", "variable_expr", "f
 
 
 def _tree_sitter() -> Any:
-    """tree-sitter's parser for HCL, made once (False when tree-sitter or its HCL grammar is missing)."""
+    """tree-sitter's parser for HCL (tf_sitter's), with the query that finds comments made once (False
+    when tree-sitter or its HCL grammar is missing)."""
     global _parser, _comments, _COMMENT
     if _parser is None:
+        parser = tf_sitter.parser()
         try:
-            import tree_sitter_hcl
-            from tree_sitter import Language, Parser, Query, QueryCursor
+            if not parser:
+                raise ImportError("no tree-sitter")
+            from tree_sitter import Query, QueryCursor
 
-            language = Language(tree_sitter_hcl.language())
+            language = parser.language
             comment = language.id_for_node_kind("comment", True)
             if comment is None or any(language.id_for_node_kind(k, True) is None for k in _KINDS):
                 raise ImportError("not the tree-sitter-hcl grammar this translation knows")
             query = Query(language, "(comment) @comment")
             _COMMENT, _comments = comment, lambda: QueryCursor(query)
-            _parser = Parser(language)
+            _parser = parser
         except Exception:  # (not installed, or a build this code does not know: python-hcl2 reads)
             _parser = False
     return _parser

@@ -16,17 +16,18 @@ import json
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from typing import Any
-
-from lark import Token, Tree
+from typing import TYPE_CHECKING, Any
 
 from ..model import THIS_ACCOUNT, UNKNOWN, ResourceRef, Span
 from ..values import MAX_OPTIONS, Budget, Options, combinations, concatenate, merge_branches, single
-from . import hcl_fast, tf_sitter
-from .hcl import Attribute, Block, _name, _trees, parse_body
+from . import tf_sitter
+from .hcl import Attribute, Block, _name, _trees, is_tree, parse_body
 from .located import DecodeError, decode_json
 from .resource_types import TERRAFORM_ATTRIBUTES, TERRAFORM_KINDS
 from .scalars import json_in_string, to_int
+
+if TYPE_CHECKING:
+    from lark import Tree
 
 _PLACEHOLDER = "__sqs_kms_lint_reference_"
 
@@ -114,7 +115,7 @@ class Evaluator:
     def _options(self, tree: Any, depth: int) -> Options:
         if type(tree) is tf_sitter.Expression:
             return self._node(tree.node, tree.source, depth)
-        if depth > _MAX_DEPTH or not isinstance(tree, Tree) or not self.budget.spend():
+        if depth > _MAX_DEPTH or not is_tree(tree) or not self.budget.spend():
             return None
         evaluate = _EXPRESSIONS.get(tree.data)
         return evaluate(self, tree, _trees(tree), depth) if evaluate is not None else None
@@ -132,7 +133,7 @@ class Evaluator:
 
     def _heredoc_term(self, tree: Tree, parts: list[Tree], depth: int) -> Options:
         token = tree.children[0]
-        line = token.line if isinstance(token, Token) else None
+        line = getattr(token, "line", None)
         return self._placed_heredoc(str(token), tree.data.endswith("trim"), line, depth)
 
     def _placed_heredoc(self, token: str, trim: bool, line: int | None, depth: int) -> Options:
@@ -257,16 +258,16 @@ class Evaluator:
         pieces: list[list[Any] | None] = []
         for part in parts:
             child = part.children[0] if part.children else None
-            if isinstance(child, Token):
-                text = str(child)
-                if child.type == "ESCAPED_INTERPOLATION":
+            if isinstance(child, str):  # (a token)
+                text, kind = str(child), getattr(child, "type", "")
+                if kind == "ESCAPED_INTERPOLATION":
                     text = text[1:]
-                elif child.type == "ESCAPED_DIRECTIVE":
+                elif kind == "ESCAPED_DIRECTIVE":
                     text = text[1:]
                 else:
                     text = _unescape(text)
                 pieces.append([text])
-            elif isinstance(child, Tree) and child.data == "interpolation":
+            elif child is not None and child.data == "interpolation":
                 inner = _trees(child)
                 pieces.append(self.options(inner[0], depth + 1) if inner else None)
             else:
@@ -449,7 +450,7 @@ class Evaluator:
         arguments_tree = next((p for p in parts[1:] if p.data == "arguments"), None)
         arguments = _trees(arguments_tree) if arguments_tree is not None else []
         if arguments_tree is not None and any(
-            isinstance(c, Token) and c.type == "ELLIPSIS" for c in arguments_tree.children
+            isinstance(c, str) and getattr(c, "type", "") == "ELLIPSIS" for c in arguments_tree.children
         ):
             return None  # `f(list...)`: the list's elements are the arguments, not known here
         return self._apply(name, arguments, lambda argument: self.options(argument, depth + 1))
@@ -483,7 +484,7 @@ class Evaluator:
             return None
         term = _trees(parts[1])
         # (hcl2's postlexer merges the newline or comment before an operator into its token)
-        operator = str(next(c for c in term[0].children if isinstance(c, Token))).split() if term else []
+        operator = str(next(c for c in term[0].children if isinstance(c, str))).split() if term else []
         apply = _OPERATORS.get(operator[-1] if operator else "")
         if apply is None:
             return None
@@ -636,9 +637,9 @@ class Evaluator:
             rest = parts[1:]
         elif base.type == "(" and len(parts) >= 3 and parts[2].type == ")":
             inner = tf_sitter.children(parts[1])
-            if not inner or inner[0].type in ("operation", "conditional"):
+            if not inner or inner[0].type in ("operation", "conditional") or depth > _MAX_DEPTH:
                 return None
-            found = self._node_path(inner, source, depth)
+            found = self._node_path(inner, source, depth + 1)
             if found is None:
                 return None
             path, rest = found, parts[3:]
@@ -754,14 +755,14 @@ def _literal_text(text: str) -> str | None:
     while position < len(text):
         found = None
         if text[position] in "$%":
-            found = hcl_fast.ESCAPED_INTERPOLATION.match(text, position) or hcl_fast.ESCAPED_DIRECTIVE.match(
+            found = tf_sitter.ESCAPED_INTERPOLATION.match(
                 text, position
-            )
+            ) or tf_sitter.ESCAPED_DIRECTIVE.match(text, position)
             if found is not None:
                 pieces.append(found.group()[1:])
                 position = found.end()
                 continue
-        found = hcl_fast.STRING_CHARS.match(text, position)
+        found = tf_sitter.STRING_CHARS.match(text, position)
         if found is None:
             return None
         pieces.append(_unescape(found.group()))

@@ -18,14 +18,84 @@ text (`flatten`) and parsed again by precedence (`operations`).
 from __future__ import annotations
 
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 from ..model import Span
-from . import hcl_fast
 from .hcl import Attribute, Block
 
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+# The environment variable that picks the reader of Terraform: "lark" for python-hcl2 alone, "translate"
+# for hcl_fast's translation into its tree, anything else for this reader.
+PARSER_VARIABLE = "SQS_KMS_LINT_HCL_PARSER"
+
+# python-hcl2's terminals for a string's literal text (hcl2.lark, as Lark compiles them).
+ESCAPED_INTERPOLATION = re.compile(r"\$\$\{[^}]*\}")
+ESCAPED_DIRECTIVE = re.compile(r"%%\{[^}]*\}")
+STRING_CHARS = re.compile(r'(?:(?!\$\$\{)(?!\$\{)(?!%%\{)(?!%\{)[^"\\]|\\.|(?:\$(?!\$?\{))|(?:%(?!%?\{)))+')
+
+# Lines of blanks (the prefilter leaves many) and long runs of blanks: tree-sitter-hcl lexes whitespace a
+# character at a time, so it is shown a comment of the same length instead, which changes nothing it
+# parses (between tokens, in a string, a heredoc or a comment); the translation reads the text itself.
+# A run of blank lines becomes one block comment, unless the text has block comments (which do not nest):
+# then each blank line becomes a `#` comment. (Each pattern starts with a blank, its line start checked
+# after it, which lets the regular expression engine skip to the blanks.)
+_BLANK_LINES = re.compile(r"[ \t](?:(?<=^[ \t])[ \t]*(?:\r?\n[ \t]*)*(?=\r?$)|[ \t]{63,})", re.M)
+_BLANK_LINE = re.compile(r"[ \t](?<=^[ \t])[ \t]{3,}(?=\r?$)", re.M)
+
+
+def _as_block_comment(blanks: re.Match[str]) -> str:
+    run = blanks.group()
+    start, end = run.find("  "), run.rfind("  ")  # (from the first two spaces to the last two)
+    if start < 0 or end < start + 2:
+        return run
+    return run[:start] + "/*" + run[start + 2 : end] + "*/" + run[end + 2 :]
+
+
+def _as_line_comment(blanks: re.Match[str]) -> str:
+    return "#" + blanks.group()[1:]
+
+
+def _shown(source: str) -> str:
+    """The text as tree-sitter is given it: every byte where it was, blank lines shown as comments."""
+    if "/*" in source:
+        return _BLANK_LINE.sub(_as_line_comment, source)
+    return _BLANK_LINES.sub(_as_block_comment, source)
+
+
+# Node kinds of the tree-sitter-hcl grammar (1.2) this reader is written for: another grammar's trees are
+# left to python-hcl2.
+_KINDS = (
+    "new_index",
+    "legacy_index",
+    "variable_expr",
+    "function_arguments",
+    "object_elem",
+    "template_interpolation",
+    "heredoc_identifier",
+    "quoted_template",
+)
+_parser: Any = None  # tree-sitter's parser for HCL once made; False when tree-sitter is not installed
+
+
+def parser() -> Any:
+    """tree-sitter's parser for HCL, made once (False when tree-sitter or its HCL grammar is missing)."""
+    global _parser
+    if _parser is None:
+        try:
+            import tree_sitter_hcl
+            from tree_sitter import Language, Parser
+
+            language = Language(tree_sitter_hcl.language())
+            if any(language.id_for_node_kind(kind, True) is None for kind in _KINDS):
+                raise ImportError("not the tree-sitter-hcl grammar this reader knows")
+            _parser = Parser(language)
+        except Exception:  # (not installed, or a build this code does not know: python-hcl2 reads)
+            _parser = False
+    return _parser
+
 
 _COMMENT_KIND = "comment"
 
@@ -97,8 +167,8 @@ class Expression:
 
 def enabled() -> bool:
     """This reader is the one in use: tree-sitter is there and the environment picks no other."""
-    chosen = os.environ.get(hcl_fast.PARSER_VARIABLE, "").strip().lower()
-    return chosen not in ("lark", "translate") and bool(hcl_fast._tree_sitter())
+    chosen = os.environ.get(PARSER_VARIABLE, "").strip().lower()
+    return chosen not in ("lark", "translate") and bool(parser())
 
 
 class _Decline(Exception):
@@ -111,8 +181,8 @@ def parse_body(text: str, file: str) -> Block | None:
     if not enabled():
         return None
     source_text = text + "\n"  # (as python-hcl2 reads it)
-    shown = hcl_fast._shown(source_text).encode("utf-8")
-    tree = hcl_fast._tree_sitter().parse(shown)
+    shown = _shown(source_text).encode("utf-8")
+    tree = parser().parse(shown)
     root = tree.root_node
     if root.has_error:
         return None
@@ -286,7 +356,7 @@ def operations(items: list[tuple[str, Any]]) -> Any:
     parser = _Precedence(items)
     try:
         tree = parser.conditional()
-    except (IndexError, _Decline):
+    except (IndexError, _Decline, RecursionError):  # (a chain of conditionals thousands long: unknown)
         return None
     return tree if items[parser.index][0] == "end" else None
 
