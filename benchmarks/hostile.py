@@ -186,6 +186,16 @@ def _budget_shapes() -> dict[str, Shape]:
     }
 
 
+def terraform_deep(folder: Path, scale: int) -> None:
+    """tests/test_hostile_input.py's deep and long Terraform expressions, each in a module of its own."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.test_hostile_input import DEEP_TERRAFORM
+
+    for name, text in DEEP_TERRAFORM.items():
+        (folder / f"tf-deep-{name}").mkdir()
+        (folder / f"tf-deep-{name}" / "main.tf").write_text(text)
+
+
 SHAPES: dict[str, Shape] = {
     "getatt-chain": getatt_chain,
     "find-in-map-fanout": find_in_map_fanout,
@@ -195,6 +205,7 @@ SHAPES: dict[str, Shape] = {
     "yaml-anchors": yaml_anchors,
     "yaml-50k-keys": yaml_big_mapping,
     "heredocs-nesting-digits": heredocs,
+    "terraform-deep-expressions": terraform_deep,
     "plan-300k-dots": plan_dots,
     "gitignore-stars": gitignore_stars,
     "encodings": encodings,

@@ -226,3 +226,33 @@ def test_a_raw_queue_named_alone_is_read_with_the_key_beside_it(repo: Path, caps
     found = _found(capsys, "raw/queue.json")
     assert ("SQK103", "raw/queue.json") in {(rule, file) for rule, file, _ in found}
     assert not any(file == "raw/template.json" for _, file, _ in found)  # a companion template is not linted
+
+
+DEEP_TERRAFORM = {
+    # (module folder, main.tf): expressions tree-sitter reads whole, deeper or longer than any evaluation
+    "parens": 'resource "aws_sqs_queue" "a" {\n  name = ' + "(" * 20_000 + "var.a" + ")" * 20_000 + ".b\n}\n",
+    "conditionals": "locals {\n  x = " + "true ? 1 : " * 20_000 + "2\n}\n"
+    'resource "aws_sqs_queue" "a" {\n  name = local.x\n}\n',
+    "unary": "locals {\n  x = "
+    + "!" * 50_000
+    + 'true\n}\nresource "aws_sqs_queue" "a" {\n  fifo_queue = local.x\n}\n',
+    "tuples": "locals {\n  x = "
+    + "[" * 50_000
+    + "]" * 50_000
+    + '\n}\nresource "aws_sqs_queue" "a" {\n  name = local.x\n}\n',
+    "sum": "locals {\n  x = " + " + ".join(["1"] * 100_000) + "\n}\n"
+    'resource "aws_sqs_queue" "a" {\n  kms_master_key_id = "alias/aws/sqs"\n'
+    "  kms_data_key_reuse_period_seconds = local.x\n}\n",
+    "blocks": 'resource "aws_sqs_queue" "a" {\n' + "b {\n" * 5_000 + "}\n" * 5_000 + "}\n",
+}
+
+
+def test_deep_and_long_terraform_expressions_are_read_or_refused(repo: Path, capsys) -> None:
+    for name, text in DEEP_TERRAFORM.items():
+        (repo / name).mkdir()
+        (repo / name / "main.tf").write_text(text)
+    (repo / "t.yaml").write_text(UNENCRYPTED)
+    # the blocks nested 5,000 deep are refused; every value is past the evaluation's depth (a sum of 100,000
+    # ones nests its operations 100,000 deep) and so unknown: no rule speaks of it; the sound template's
+    # finding is there
+    assert _found(capsys, ".") == {("SQK000", "blocks/main.tf", 1), ("SQK001", "t.yaml", 6)}

@@ -216,3 +216,14 @@ def test_tfvars_read_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     fast = tfvars(text, "t.tfvars")
     monkeypatch.setenv(hcl_fast.PARSER_VARIABLE, "lark")
     assert fast == tfvars(text, "t.tfvars") == {"a": "x", "b": [1, 2], "c": {"d": True}}
+
+
+def test_python_hcl2s_operators_over_lines_are_evaluated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newline before an operator, which python-hcl2 takes into the operator's token, once made the
+    operation unknown."""
+    monkeypatch.delenv(hcl_fast.PARSER_VARIABLE, raising=False)
+    text = "x = 1\n  + 2\ny = true\n  && false\n"
+    assert tf_sitter.parse_body(text, "a.tf") is None  # (python-hcl2 reads it)
+    body = hcl.parse_body(text, "a.tf")
+    evaluator = Evaluator([], {}, None)
+    assert [evaluator.options(body.attributes[n].expression) for n in "xy"] == [[3], [False]]
