@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import os
 import re
@@ -554,18 +555,31 @@ def _run_tasks(job: _Job, tasks: list[Task], jobs: int) -> list[_Result]:
 
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")  # (workers inherit the loaded rules)
+            # The largest tasks first, one at a time, then the rest in chunks: a big file begun last would
+            # leave one worker alone at the end (the results keep the tasks' order all the same).
+            order = sorted(missing, key=lambda i: -_weight(tasks[i]))
+            head, tail = order[: workers * 4], order[workers * 4 :]
+            lint = partial(_lint_task, job, look=jobs <= 1 or job.cache_dir is None)
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                linted = pool.map(
-                    partial(_lint_task, job, look=jobs <= 1 or job.cache_dir is None),
-                    [tasks[i] for i in missing],
-                    chunksize=max(1, len(missing) // (workers * 8)),
-                )
-                for i, result in zip(missing, linted, strict=True):
+                first = pool.map(lint, [tasks[i] for i in head])
+                rest = pool.map(lint, [tasks[i] for i in tail], chunksize=max(1, len(tail) // (workers * 8)))
+                for i, result in zip(head + tail, itertools.chain(first, rest), strict=True):
                     results[i] = result
                 return [r for r in results if r is not None]
     for i in missing:
         results[i] = _lint_task(job, tasks[i], look=jobs <= 1 or job.cache_dir is None)
     return [r for r in results if r is not None]
+
+
+def _weight(task: Task) -> int:
+    """How much a task has to read, in bytes (its files' sizes; what cannot be looked at weighs nothing)."""
+    total = 0
+    for source in (*task.sources, *task.companions):
+        try:
+            total += source.path.stat().st_size
+        except OSError:
+            pass
+    return total
 
 
 def _kept(job: _Job, task: Task) -> _Result | None:
