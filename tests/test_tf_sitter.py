@@ -148,6 +148,12 @@ def test_values_are_terraforms(monkeypatch: pytest.MonkeyPatch) -> None:
         "x = !!true\n": [True],
         "x = concat([[1]]...)\n": None,  # (an expansion: not known, rather than the list itself)
         "x = 0x1F\n": None,  # (HCL has no hexadecimal numbers: unknown, not a guess)
+        "x = 8 /" + " " * 70 + "2\n": [4],  # (long blanks after a division: not shown as `//*...`)
+        'x = "$$${1}"\n': None,  # (HCL reads `$` and `$${`, tree-sitter-hcl `$$` and `${1}`: unknown)
+        'x = format("%s-%s", "a")\n': None,  # (too few values: Terraform's error, unknown here)
+        'x = try(format("%s", "a", "b"), "d")\n': ["d"],  # (too many: an error too, which try() catches)
+        'x = format("%03d", 5)\n': None,  # (a width: not computed here)
+        'x = format("%s-%%-%v", "a", 1)\n': ["a-%-1"],
     }.items():
         read = tf_sitter.parse_body(text, "a.tf")
         assert read is not None, text
@@ -156,6 +162,8 @@ def test_values_are_terraforms(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # Texts tree-sitter-hcl reads but HCL may not: left to python-hcl2, which decides as before.
 LEFT = {
+    "block labels over lines": 'resource "aws_sqs_queue"\n"q" {\n  name = 1\n}\n',
+    "a block's brace on the next line": 'b "x"\n{\n}\n',
     "a newline before an operator": "x = a\n- b\n",
     "a conditional over lines": "x = a\n  ? b\n  : c\n",
     "two attributes on a line": "a = 1 b = 2\n",
@@ -175,6 +183,8 @@ def test_syntax_errors_keep_python_hcl2s_message(monkeypatch: pytest.MonkeyPatch
     for text, expected in {
         "x = 1 @\n": ("HCL syntax error: unexpected '@'", 1, 7),
         "x = a\n- b\n": ("HCL syntax error: unexpected '-'", 2, 1),
+        'resource "aws_sqs_queue"\n"q" {\n}\n': ("HCL syntax error: unexpected '\"'", 2, 1),
+        "x = 6 /" + " " * 100 + "# c\n": ("HCL syntax error: unexpected end of line", 2, 1),
     }.items():
         with pytest.raises(DecodeError) as raised:
             hcl.parse_body(text, "a.tf")

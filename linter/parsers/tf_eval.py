@@ -719,7 +719,15 @@ def _each(arguments: list[list[Any] | None], function: Callable[..., Any]) -> li
         except TerraformError:
             failures += 1
             continue
-        except (TypeError, ValueError, IndexError, KeyError, AttributeError, ZeroDivisionError):
+        except (
+            TypeError,
+            ValueError,
+            IndexError,
+            KeyError,
+            AttributeError,
+            ZeroDivisionError,
+            OverflowError,
+        ):
             return None  # a case we do not model
         if result is UNKNOWN:
             return None
@@ -1061,9 +1069,31 @@ def _text(value: Any) -> bool:
     return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
-def _format(template: str, arguments: list[Any]) -> str:
-    values = iter(arguments)
-    return re.sub(r"%[sdv]", lambda _: str(next(values)), template.replace("%%", "\0")).replace("\0", "%")
+_VERB = re.compile(r"%(.?)", re.S)
+
+
+def _format(template: str, arguments: list[Any]) -> Any:
+    """`format`'s `%s`, `%d`, `%v` and `%%` (UNKNOWN for the verbs and widths it does not compute, `%q`,
+    `%03d`...); as in Terraform, a template that asks for more or fewer values than given is an error."""
+    pieces = []
+    used = position = 0
+    for found in _VERB.finditer(template):
+        pieces.append(template[position : found.start()])
+        position = found.end()
+        verb = found.group(1)
+        if verb == "%":
+            pieces.append("%")
+            continue
+        if verb not in ("s", "d", "v"):
+            return UNKNOWN
+        if used == len(arguments):
+            raise TerraformError("format: not enough arguments")
+        pieces.append(str(arguments[used]))
+        used += 1
+    if used != len(arguments):
+        raise TerraformError("format: too many arguments")
+    pieces.append(template[position:])
+    return "".join(pieces)
 
 
 _HEREDOC_OPENER = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n")

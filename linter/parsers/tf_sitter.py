@@ -5,8 +5,9 @@ Reading a file builds nothing but its blocks and attributes: an expression costs
 and most are never (tags, descriptions, timeouts). python-hcl2's Lark tree, which this replaces on the
 common path, cost a Python object per token and rule of every attribute. python-hcl2 still reads what this
 declines (None from `parse_body`): a text tree-sitter finds an error in (so a syntax error keeps python-hcl2's
-message and position), no tree-sitter, or a layout tree-sitter-hcl accepts and HCL does not (two items of
-a body on one line, an attribute's `=` or value on another line than its name). `SQS_KMS_LINT_HCL_PARSER`
+message and position), no tree-sitter, or a layout tree-sitter-hcl accepts and HCL may not (two items of
+a body on one line, an attribute's `=` or value on another line than its name, a value broken over lines
+outside brackets and heredocs). `SQS_KMS_LINT_HCL_PARSER`
 picks another reader: `lark` for python-hcl2 alone, `translate` for hcl_fast's translation into the Lark
 tree; tests/test_tf_sitter.py holds this reader's model to python-hcl2's on every Terraform file we have.
 
@@ -38,7 +39,7 @@ STRING_CHARS = re.compile(r'(?:(?!\$\$\{)(?!\$\{)(?!%%\{)(?!%\{)[^"\\]|\\.|(?:\$
 
 # Lines of blanks (the prefilter leaves many) and long runs of blanks: tree-sitter-hcl lexes whitespace a
 # character at a time, so it is shown a comment of the same length instead, which changes nothing it
-# parses (between tokens, in a string, a heredoc or a comment); the translation reads the text itself.
+# parses (between tokens, in a string, a heredoc or a comment); the readers read the text itself.
 # A run of blank lines becomes one block comment, unless the text has block comments (which do not nest):
 # then each blank line becomes a `#` comment. (Each pattern starts with a blank, its line start checked
 # after it, which lets the regular expression engine skip to the blanks.)
@@ -48,6 +49,8 @@ _BLANK_LINE = re.compile(r"[ \t](?<=^[ \t])[ \t]{3,}(?=\r?$)", re.M)
 
 def _as_block_comment(blanks: re.Match[str]) -> str:
     run = blanks.group()
+    if blanks.string[blanks.start() - 1 : blanks.start()] == "/":
+        return run  # (after a `/`, `/*` would begin a `//` line comment: a division's blanks stay blanks)
     start, end = run.find("  "), run.rfind("  ")  # (from the first two spaces to the last two)
     if start < 0 or end < start + 2:
         return run
@@ -232,6 +235,8 @@ def _body(node: Node, source: Source) -> Block:
             parts = children(item)
             labels: list[str] = []
             index = 1
+            if parts[0].start_point[0] != parts[-1].start_point[0] and not _header_on_one_line(parts):
+                raise _Decline  # (labels over lines: HCL refuses them; python-hcl2 says so)
             while index < len(parts) and parts[index].type in ("identifier", "string_lit"):
                 label = parts[index]
                 labels.append(source.text(label) if label.type == "identifier" else label_text(label, source))
@@ -248,6 +253,17 @@ def _body(node: Node, source: Source) -> Block:
         else:
             raise _Decline
     return block
+
+
+def _header_on_one_line(parts: list[Node]) -> bool:
+    """A block's type, labels and opening brace on one line (what HCL wants)."""
+    row = parts[0].start_point[0]
+    for part in parts:
+        if part.type == "block_start":
+            return part.start_point[0] == row
+        if part.start_point[0] != row or part.end_point[0] != row:
+            return False
+    return False
 
 
 # Terms that may span lines: newlines inside brackets and heredocs are HCL's layout.
@@ -418,6 +434,8 @@ def string_pieces(node: Node, source: Source) -> list[tuple[str, Any]] | None:
             continue  # (read as text, up to the next interpolation)
         if kind != "template_interpolation":
             return None
+        if source.data[part.start_byte - 1 : part.start_byte] == b"$":
+            return None  # (`$$${x}`: HCL reads `$` and the escape `$${`, tree-sitter-hcl `$$` and `${x}`)
         if part.start_byte > position:
             pieces.append(("text", source.between(position, part.start_byte)))
         inner = children(part)
