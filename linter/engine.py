@@ -190,7 +190,7 @@ def _covers(name: str, rule: Rule) -> bool:
 
 Used = tuple[
     str, int, str
-]  # (file, line, name): a name of the inline ignore on that line suppressed a finding
+]  # (file, line, name): a name of the ignore on that line (inline, or a resource's Metadata) suppressed a finding
 
 
 class Ignore(NamedTuple):
@@ -293,6 +293,11 @@ def run(unit: Unit, settings: Settings, source: SourceLines | None = None) -> li
                 finding = replace(
                     finding, suppressed=True, justification="resource Metadata sqs-kms-lint ignore"
                 )
+                if source is not None:  # (the Metadata ignore is known by its resource's place, see Ignore)
+                    span = resource.span
+                    source.used.update(
+                        (span.file, span.line, n) for n in resource.ignores if _covers(n, rule_)
+                    )
             elif source is not None:
                 file = finding.span.file
                 for number, names, reason in source.ignores(file, finding.span.line):
@@ -308,8 +313,8 @@ def ignore_notes(
     seen: Iterable[Ignore], used: Collection[Used], ran: Collection[str], judge_all: bool
 ) -> list[str]:
     """Suppression hygiene (as ruff's unused-noqa), said as notes since the rule catalogue has no ID for
-    it: each name of an ignore that is no rule's ID or name nor `all`, and the names of an inline ignore
-    that suppressed no finding in this run. Only names it can judge count as unused: rules that ran
+    it: each name of an ignore that is no rule's ID or name nor `all`, and the names of an ignore (inline,
+    or in a resource's Metadata) that suppressed no finding in this run. Only names it can judge count as unused: rules that ran
     (codes in `ran`), and `all` when `judge_all` (every rule the configuration turns on ran)."""
 
     def judged(name: str) -> bool:
@@ -325,10 +330,13 @@ def ignore_notes(
         for name in ignore.names:
             if name.lower() != "all" and find_rule(name) is None:
                 notes.append(f"{where}: {kind} names an unknown rule '{name}'")
-        if not ignore.resource:
-            unused = [n for n in ignore.names if judged(n) and (ignore.file, ignore.line, n) not in used]
-            if unused:
-                notes.append(f"{where}: inline ignore of {', '.join(unused)} suppressed nothing")
+        unused = [n for n in ignore.names if judged(n) and (ignore.file, ignore.line, n) not in used]
+        if unused and ignore.resource:
+            notes.append(
+                f"{where}: Metadata ignore of {', '.join(unused)} in resource {ignore.resource} suppressed nothing"
+            )
+        elif unused:
+            notes.append(f"{where}: inline ignore of {', '.join(unused)} suppressed nothing")
     return notes
 
 

@@ -218,3 +218,17 @@ def test_the_notes_leave_the_exit_code_alone(repo: Path, capsys: pytest.CaptureF
     (repo / "q.yaml").write_text(BARE_ALIAS.format(comment="  # sqs-kms-lint: ignore SQK101,SQK001,x"))
     code, notes, _ = lint(capsys)
     assert (code, len(notes)) == (0, 2)
+
+
+def test_a_metadata_ignore_that_suppressed_nothing_is_a_note(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "q.yaml").write_text(METADATA.replace("[SQK001, SQK999]", "[SQK001, kms-key-bare-alias]"))
+    assert lint(capsys)[1] == [
+        "q.yaml:4: Metadata ignore of kms-key-bare-alias in resource Orders suppressed nothing"
+    ]
+    (repo / "q.yaml").write_text(METADATA.replace("[SQK001, SQK999]", "[SQK001]"))
+    assert lint(capsys)[1] == []  # (it suppressed the queue's SQK001)
+    assert lint(capsys, "--select", "SQK101")[1] == []  # (SQK001 did not run: its ignore is not judged)
+    (repo / "q.yaml").write_text(METADATA.replace("[SQK001, SQK999]", "[SQK001]").replace("false", "true"))
+    assert lint(capsys)[1] == ["q.yaml:4: Metadata ignore of SQK001 in resource Orders suppressed nothing"]
