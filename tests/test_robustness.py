@@ -90,7 +90,13 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                 f"  Q{i}:\n    Type: AWS::SQS::Queue\n    Metadata:\n      sqs-kms-lint: {{ignore: {spelling}}}\n"
                 "    Properties:\n      KmsMasterKeyId: alias/x\n"
                 for i, spelling in enumerate(
-                    ["[sqk101]", "all", "'SQK101, SQK301'", "{SQK101: true}", "[kms-key-bare-alias]"]
+                    [
+                        "[sqk101]",
+                        "all",
+                        "'SQK101, kms-key-bare-alias'",
+                        "{SQK101: true}",
+                        "[kms-key-bare-alias]",
+                    ]
                 )
             ),
             set(),
