@@ -268,6 +268,10 @@ class Queue(Resource):
     # True for a description of an existing queue (raw JSON): there, no encryption attribute means none,
     # while in a template it means the SSE-SQS default.
     live: bool = False
+    # True when the key attribute is written but resolves to nothing in this configuration, and no caller
+    # or tfvars file chose the reuse period: a Terraform module's optional key input left unset
+    # (`kms_master_key_id = var.key`, default null). The module wires a key; whoever calls it picks one.
+    optional_key_unset: bool = False
 
     def uses_kms(self) -> bool:
         """SSE-KMS on every branch: KmsMasterKeyId is written, none removes it, none is blank (a content we

@@ -35,6 +35,13 @@ Resources:
 ```
 If SSE-SQS is what you want, delete `KmsDataKeyReusePeriodSeconds` instead.
 
+A Terraform module whose key is an optional input (`kms_master_key_id = var.kms_key`, default `null`, or
+a conditional that leaves it `null`) is not reported when linted with its own defaults, nor for a caller
+that passes no key and no period: the period is there for the callers who pass a key. A caller (or a
+tfvars file) that passes a period and no key is reported, on its argument. CloudFormation's equivalents
+(a key parameter defaulting to `""`, `!If` with `AWS::NoValue`) write the key too and were never
+reported. A plan is one configuration: a queue planned without a key but with a period is reported.
+
 ## Options
 None. Change its severity with `rules: {SQK303: {severity: error}}` or switch it off with
 `rules: {SQK303: off}` in `.sqs-kms-lint.yaml`; suppress one finding with
@@ -58,6 +65,8 @@ def check(unit: Unit, ctx: Context) -> Iterator[Finding]:
     for queue in unit.queues:
         # A live queue reports the attribute itself; only an author's template shows intent.
         if queue.live or not is_set(queue.reuse_period) or queue.kms_key is not None:
+            continue
+        if queue.optional_key_unset:  # (a module's optional key input: the period is for the callers' keys)
             continue
         yield ctx.report(
             queue,

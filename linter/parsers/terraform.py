@@ -37,6 +37,14 @@ ModuleLoader = Callable[[str, str], "tuple[str, list[Block], list[ParseError]] |
 
 
 class TerraformResource(Attributes, Protocol):
+    def has_attribute(self, name: str) -> bool:
+        """The attribute is in the source (whatever it resolves to)."""
+        ...
+
+    def set_by_caller(self, name: str) -> bool:
+        """The attribute is written as `var.x`, and a tfvars file or the module's caller sets x."""
+        ...
+
     def generated(self, block_type: str) -> bool:
         """Some nested blocks of this type are not written out (a `dynamic` block): not known offline."""
         ...
@@ -62,9 +70,13 @@ class TerraformModel:
             handler(self, resource_type, address, resource)
 
     def queue(self, resource_type: str, address: str, resource: TerraformResource) -> None:
-        self.unit.queues.append(
-            build.queue(address, resource.span, resource, account=self.account, region=self.region)
+        queue = build.queue(address, resource.span, resource, account=self.account, region=self.region)
+        queue.optional_key_unset = (
+            queue.kms_key is None
+            and resource.has_attribute("kms_master_key_id")
+            and not resource.set_by_caller("kms_data_key_reuse_period_seconds")
         )
+        self.unit.queues.append(queue)
 
     def key(self, resource_type: str, address: str, resource: TerraformResource) -> None:
         self.unit.keys.append(
@@ -239,6 +251,17 @@ class HclResource:
 
     def children(self, name: str) -> list[Attributes]:
         return [HclResource(self.builder, b) for b in self.block.children(name)]
+
+    def has_attribute(self, name: str) -> bool:
+        return name in self.block.attributes
+
+    def set_by_caller(self, name: str) -> bool:
+        attribute = self.block.attributes.get(name)
+        if attribute is None:
+            return False
+        evaluator = self.builder.evaluator
+        path = evaluator.reference_path(attribute.expression, 0)
+        return path is not None and len(path) == 2 and path[0] == "var" and path[1] in evaluator.given
 
     def generated(self, block_type: str) -> bool:
         return any(b.labels[:1] == [block_type] for b in self.block.children("dynamic"))

@@ -115,6 +115,12 @@ class PlannedResource:
             for index, item in enumerate(items)
         ]
 
+    def has_attribute(self, name: str) -> bool:
+        return False  # (a plan is one configuration, every input decided: what it leaves out is not there)
+
+    def set_by_caller(self, name: str) -> bool:
+        return True
+
     def generated(self, block_type: str) -> bool:
         """Planned nested blocks the configuration does not write out (a `dynamic` block made them)."""
         planned = self.values.get(block_type)
