@@ -147,7 +147,6 @@ def test_values_are_terraforms(monkeypatch: pytest.MonkeyPatch) -> None:
         "x = 20 -12\n": [8],  # (python-hcl2 reads `-12` as a literal and fails; Terraform subtracts)
         "x = !!true\n": [True],
         "x = concat([[1]]...)\n": None,  # (an expansion: not known, rather than the list itself)
-        "x = 0x1F\n": None,  # (HCL has no hexadecimal numbers: unknown, not a guess)
         "x = 8 /" + " " * 70 + "2\n": [4],  # (long blanks after a division: not shown as `//*...`)
         'x = "$$${1}"\n': None,  # (HCL reads `$` and `$${`, tree-sitter-hcl `$$` and `${1}`: unknown)
         'x = format("%s-%s", "a")\n': None,  # (too few values: Terraform's error, unknown here)
@@ -169,6 +168,7 @@ LEFT = {
     "two attributes on a line": "a = 1 b = 2\n",
     "a value on the next line": "x =\n  1\n",
     "a quoted string over lines": 'x = "a\nb"\n',
+    "a hexadecimal number": "x = 0x1F\n",
 }
 
 
@@ -183,6 +183,7 @@ def test_syntax_errors_keep_python_hcl2s_message(monkeypatch: pytest.MonkeyPatch
     for text, expected in {
         "x = 1 @\n": ("HCL syntax error: unexpected '@'", 1, 7),
         "x = a\n- b\n": ("HCL syntax error: unexpected '-'", 2, 1),
+        "x = 0x1F\n": ("HCL syntax error: unexpected end of line", 2, 1),
         'resource "aws_sqs_queue"\n"q" {\n}\n': ("HCL syntax error: unexpected '\"'", 2, 1),
         "x = 6 /" + " " * 100 + "# c\n": ("HCL syntax error: unexpected end of line", 2, 1),
     }.items():

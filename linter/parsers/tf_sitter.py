@@ -7,7 +7,7 @@ common path, cost a Python object per token and rule of every attribute. python-
 declines (None from `parse_body`): a text tree-sitter finds an error in (so a syntax error keeps python-hcl2's
 message and position), no tree-sitter, or a layout tree-sitter-hcl accepts and HCL may not (two items of
 a body on one line, an attribute's `=` or value on another line than its name, a value broken over lines
-outside brackets and heredocs). `SQS_KMS_LINT_HCL_PARSER`
+outside brackets and heredocs, a block's labels over lines, a hexadecimal number). `SQS_KMS_LINT_HCL_PARSER`
 picks another reader: `lark` for python-hcl2 alone, `translate` for hcl_fast's translation into the Lark
 tree; tests/test_tf_sitter.py holds this reader's model to python-hcl2's on every Terraform file we have.
 
@@ -101,6 +101,10 @@ def parser() -> Any:
 
 
 _COMMENT_KIND = "comment"
+# A hexadecimal literal where a number may stand (after a sign or a bracket, not in a name or a string's
+# word): left to python-hcl2, which refuses it as Terraform does. A false alarm in a string or a comment
+# only costs that file python-hcl2's slower reading.
+_HEXADECIMAL = re.compile(r"(?<![\w.\-])0[xX][0-9a-fA-F]")
 
 # Binary operators by precedence level, as HCL's (0 `||` ... 5 `*`).
 _LEVELS = {
@@ -184,6 +188,8 @@ def parse_body(text: str, file: str) -> Block | None:
     if not enabled():
         return None
     source_text = text + "\n"  # (as python-hcl2 reads it)
+    if ("0x" in source_text or "0X" in source_text) and _HEXADECIMAL.search(source_text):
+        return None  # (tree-sitter-hcl reads `0x1F` as a number; HCL has none: python-hcl2 says so)
     shown = _shown(source_text).encode("utf-8")
     tree = parser().parse(shown)
     root = tree.root_node
