@@ -1,9 +1,11 @@
 """Terraform's two syntaxes, HCL (`*.tf`, tfvars) and JSON (`*.tf.json`), read into blocks and attributes
 whose expressions keep their positions.
 
-python-hcl2's dict output carries no positions, so we read its Lark parse tree instead, whose tokens know
-their line and column: an attribute points at its name, a missing attribute at its block's header.
-Resource blocks no rule reads are blanked before the costly parse (hcl_prefilter).
+HCL is read from tree-sitter-hcl's tree (tf_sitter), whose expressions stay tree-sitter nodes until
+evaluated; a text it declines (a syntax error, a layout HCL may refuse) is read here from python-hcl2's
+Lark parse tree, whose tokens know their line and column (its dict output carries no positions). Either
+way an attribute points at its name, a missing attribute at its block's header. Resource blocks no rule
+reads are blanked before the parse (hcl_prefilter).
 """
 
 from __future__ import annotations
