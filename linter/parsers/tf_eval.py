@@ -7,6 +7,10 @@ condition picks its branch, an unknown one keeps both), operators and arithmetic
 `jsonencode`, `try`/`can` and a table of pure functions, heredocs. Anything else (remote module outputs,
 other data sources, `count.index`, `each.*`, for expressions, splats) is unknown, and unknown silences the
 rules that need it. Each expression kind and each function is a small function in a dispatch table.
+
+An expression comes as tree-sitter's nodes (`tf_sitter.Expression`, what most files give: the `_node*`
+methods) or as python-hcl2's Lark tree (a file tree-sitter's reader declines: `_EXPRESSIONS`); both give
+the same contents, which tests/test_tf_sitter.py checks on every Terraform file of fixtures and tests.
 """
 
 from __future__ import annotations
