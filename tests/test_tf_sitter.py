@@ -114,7 +114,9 @@ SAME = {
     "functions": 'a = jsonencode({ x = [1] })\nb = try(local.none, "d")\nc = can(local.none)\n'
     'd = join("-", ["a", "b"])\ne = concat([1], [2])\nf = lower("AB")\ng = provider::aws::x(1)\n',
     "heredocs": 'a = <<EOF\n{"x": "${1}"}\nEOF\nb = <<-EOT\n    {"y": 2}\n  EOT\n',
-    "numbers": "a = 12\nb = 1.5\nd = -7\ne = 0012\n",  # (`1e3`: a tree-sitter-hcl error, python-hcl2's)
+    "numbers": "a = 12\nb = 1.5\nd = -7\ne = 0012\n",
+    "labels with blanks": 'invalid "block" "type " {\n  x = 1\n}\na " b" {\n}\n',
+    "a dollar before an escape": 'a = "$$${x}"\nb = "$$$${x}"\nc = { "k/$$${x}" = 1 }\n',  # (`1e3`: a tree-sitter-hcl error, python-hcl2's)
     "resources": 'resource "aws_kms_key" "k" {\n  count = 0\n}\nresource "aws_sqs_queue" "q" {\n'
     '  name = "q"\n  kms_master_key_id = try(aws_kms_key.k[0].arn, "alias/aws/sqs")\n}\n'
     "a = aws_sqs_queue.q.name\nb = aws_sqs_queue.q.arn\n",
@@ -148,7 +150,9 @@ def test_values_are_terraforms(monkeypatch: pytest.MonkeyPatch) -> None:
         "x = !!true\n": [True],
         "x = concat([[1]]...)\n": None,  # (an expansion: not known, rather than the list itself)
         "x = 8 /" + " " * 70 + "2\n": [4],  # (long blanks after a division: not shown as `//*...`)
-        'x = "$$${1}"\n': None,  # (HCL reads `$` and `$${`, tree-sitter-hcl `$$` and `${1}`: unknown)
+        'x = "$$${1}"\n': ["$${1}"],  # (HCL reads `$` and the escape `$${`, tree-sitter-hcl `$$`, `${1}`)
+        'x = "$$$$${1}"\n': ["$$$${1}"],
+        'x = { "k/$$${a}" = 1 }\n': [{"k/$${a}": 1}],
         'x = format("%s-%s", "a")\n': None,  # (too few values: Terraform's error, unknown here)
         'x = try(format("%s", "a", "b"), "d")\n': ["d"],  # (too many: an error too, which try() catches)
         'x = format("%03d", 5)\n': None,  # (a width: not computed here)
@@ -169,6 +173,8 @@ LEFT = {
     "a value on the next line": "x =\n  1\n",
     "a quoted string over lines": 'x = "a\nb"\n',
     "a hexadecimal number": "x = 0x1F\n",
+    "a call's parenthesis on the next line": 'x = upper\n  ("x")\n',
+    "an interpolation in a label": 'resource "a" "foo_${x}" {\n}\n',
 }
 
 

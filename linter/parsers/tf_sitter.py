@@ -308,6 +308,9 @@ def _on_one_line(expression: Node) -> bool:
             if part.start_point[0] != part.end_point[0] and part.type not in _BRACKETED:
                 if part.type != "template_expr" or part.children[0].type != "heredoc_template":
                     return False
+            if part.type == "function_call" and part.child_count > 1:
+                if part.children[1].start_point[0] != part.start_point[0]:
+                    return False  # (`upper\n("x")`: the newline ends the attribute before the call)
             units.append((part, part))
             index += 1
     row = units[0][0].start_point[0] if units else 0
@@ -319,8 +322,17 @@ def _on_one_line(expression: Node) -> bool:
 
 
 def label_text(node: Node, source: Source) -> str:
-    """A quoted label or key as python-hcl2's reader names it: its literal text, escapes as written."""
-    return "".join(source.text(part) for part in children(node) if part.type == "template_literal")
+    """A quoted label as python-hcl2's reader names it: the text between its quotes, escapes as written
+    (a label with an interpolation, which Terraform refuses, is left to python-hcl2)."""
+    parts = children(node)
+    if any(part.type in ("template_interpolation", "template_directive") for part in parts):
+        raise _Decline
+    if len(parts) < 2 or parts[0].type != "quoted_template_start" or parts[-1].type != "quoted_template_end":
+        raise _Decline
+    text = source.between(parts[0].end_byte, parts[-1].start_byte)
+    if "${" in text or "%{" in text:
+        raise _Decline  # (tree-sitter-hcl may take a template in a label as text)
+    return text
 
 
 # -- expressions ---------------------------------------------------------------------------------------
@@ -441,7 +453,7 @@ def string_pieces(node: Node, source: Source) -> list[tuple[str, Any]] | None:
         if kind != "template_interpolation":
             return None
         if source.data[part.start_byte - 1 : part.start_byte] == b"$":
-            return None  # (`$$${x}`: HCL reads `$` and the escape `$${`, tree-sitter-hcl `$$` and `${x}`)
+            continue  # (`$$${x}`: HCL reads `$` and the escape `$${x}`, tree-sitter-hcl `$$` and `${x}`: text)
         if part.start_byte > position:
             pieces.append(("text", source.between(position, part.start_byte)))
         inner = children(part)
