@@ -173,6 +173,8 @@ LEFT = {
     "a value on the next line": "x =\n  1\n",
     "a quoted string over lines": 'x = "a\nb"\n',
     "a hexadecimal number": "x = 0x1F\n",
+    "an object element over lines": "x = {\n  a =\n    1\n}\n",
+    "an object key over lines": "x = jsonencode({\n  a\n  = 1\n})\n",
     "a call's parenthesis on the next line": 'x = upper\n  ("x")\n',
     "an interpolation in a label": 'resource "a" "foo_${x}" {\n}\n',
 }

@@ -318,6 +318,26 @@ def _on_one_line(expression: Node) -> bool:
         if first.start_point[0] != row:
             return False
         row = last.end_point[0]
+    return all(
+        _elements_on_one_line(first) for first, last in units if first.start_point[0] != last.end_point[0]
+    )
+
+
+def _elements_on_one_line(node: Node) -> bool:
+    """Every object element inside `node` has its key, its `=` or `:` and the start of its value on one
+    line (`{ a =\n 1 }` is refused by python-hcl2, which decides as before)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if current.start_point[0] == current.end_point[0]:
+            continue  # (one line: nothing inside it breaks one)
+        if current.type == "object_elem":
+            parts = children(current)
+            if len(parts) == 3 and not (
+                parts[0].end_point[0] == parts[1].start_point[0] == parts[2].start_point[0]
+            ):
+                return False
+        pending.extend(current.children)
     return True
 
 
