@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from hcl2.api import parses_to_tree
@@ -36,6 +37,21 @@ def files_under(roots: list[Path]) -> list[Path]:
             continue
         found.update(p for p in root.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES))
     return sorted(found)
+
+
+def texts_of(files: list[Path], prefiltered: bool) -> Iterator[tuple[Path, str, str]]:
+    """(path, label, text) for each readable file, and its prefiltered text (as parse_hcl reads it) when
+    asked: what the oracles compare."""
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        yield path, "", text
+        if prefiltered:
+            blanked = blank_unread_blocks(text, TERRAFORM_READ_TYPES)
+            if blanked:
+                yield path, " (prefiltered)", blanked
 
 
 def compare(text: str, timing: dict[str, float]) -> tuple[str, str]:
@@ -77,21 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     counts = {"identical": 0, "declined": 0, "MISMATCH": 0}
     timing = {"fast": 0.0, "lark": 0.0}
     files = files_under(options.roots)
-    for path in files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        texts = [("", text)]
-        if options.prefiltered:
-            blanked = blank_unread_blocks(text, TERRAFORM_READ_TYPES)
-            if blanked:
-                texts.append((" (prefiltered)", blanked))
-        for label, variant in texts:
-            outcome, detail = compare(variant, timing)
-            counts[outcome] += 1
-            if outcome == "MISMATCH" or (outcome == "declined" and options.show_declined):
-                print(f"{outcome} {path}{label}: {detail}")
+    for path, label, variant in texts_of(files, options.prefiltered):
+        outcome, detail = compare(variant, timing)
+        counts[outcome] += 1
+        if outcome == "MISMATCH" or (outcome == "declined" and options.show_declined):
+            print(f"{outcome} {path}{label}: {detail}")
     total = sum(counts.values())
     print(f"{total} texts from {len(files)} files: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     if options.timing:

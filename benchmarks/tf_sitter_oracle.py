@@ -20,14 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from hcl_oracle import files_under, texts_of  # noqa: E402  (beside this script)
 from sqs_kms_lint.parsers import hcl, hcl_fast, tf_sitter  # noqa: E402
-from sqs_kms_lint.parsers.hcl_prefilter import blank_unread_blocks  # noqa: E402
 from sqs_kms_lint.parsers.located import DecodeError  # noqa: E402
-from sqs_kms_lint.parsers.resource_types import TERRAFORM_READ_TYPES  # noqa: E402
 
 from tests.test_tf_sitter import _evaluated, _shape  # noqa: E402
-
-SUFFIXES = (".tf", ".tfvars")
 
 
 def compare(text: str, name: str) -> tuple[str, str]:
@@ -72,29 +69,12 @@ def main() -> int:
         print("tree-sitter is missing")
         return 2
     counts: dict[str, int] = {}
-    files = sorted(
-        {
-            p
-            for root in options.roots
-            for p in ([root] if root.is_file() else root.rglob("*"))
-            if p.is_file() and p.name.endswith(SUFFIXES)
-        }
-    )
-    for path in files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        texts = [("", text)]
-        if options.prefiltered:
-            blanked = blank_unread_blocks(text, TERRAFORM_READ_TYPES)
-            if blanked:
-                texts.append((" (prefiltered)", blanked))
-        for label, variant in texts:
-            outcome, detail = compare(variant, path.name)
-            counts[outcome] = counts.get(outcome, 0) + 1
-            if outcome in ("MISMATCH", "fails, tree-sitter reads"):
-                print(f"{outcome} {path}{label}: {detail}")
+    files = files_under(options.roots)
+    for path, label, variant in texts_of(files, options.prefiltered):
+        outcome, detail = compare(variant, path.name)
+        counts[outcome] = counts.get(outcome, 0) + 1
+        if outcome in ("MISMATCH", "fails, tree-sitter reads"):
+            print(f"{outcome} {path}{label}: {detail}")
     print(
         f"{sum(counts.values())} texts from {len(files)} files: "
         + ", ".join(f"{k} {v}" for k, v in counts.items())
